@@ -1,0 +1,55 @@
+# The two commands for a fresh machine: `make site` builds the digest, `make test` runs every test.
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha1sum | cut -c1-12)
+export NO_MKDOCS_2_WARNING := 1
+
+.PHONY: site test serve bench lint typecheck unit browser-deps clean help
+
+help:
+	@echo "make site    set up .venv and build the site into build/site"
+	@echo "make test    set up everything (venv, Chromium, CJK fonts) and run the whole suite"
+	@echo "make serve   live preview at http://127.0.0.1:8000"
+	@echo "make bench   benchmark the pipeline on synthetic corpora"
+
+$(STAMP): requirements.txt pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps --no-build-isolation -e .
+	rm -f $(VENV)/.installed-*
+	touch $@
+
+site: $(STAMP)
+	$(BIN)/digest build
+	@echo "The site is in build/site: open build/site/index.html, or run 'make serve'."
+
+serve: $(STAMP)
+	$(BIN)/digest serve
+
+bench: $(STAMP)
+	$(BIN)/python scripts/bench.py
+
+# Debian's Chromium and CJK fonts for the browser tests (without the fonts Chinese renders as boxes).
+browser-deps:
+	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+		$$SUDO apt-get update -qq && \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+	fi
+
+lint: $(STAMP)
+	$(BIN)/ruff check src tests scripts
+	$(BIN)/ruff format --check src tests scripts
+
+typecheck: $(STAMP)
+	$(BIN)/mypy
+
+unit: $(STAMP)
+	$(BIN)/pytest
+
+test: $(STAMP) browser-deps lint typecheck unit
+
+clean:
+	rm -rf build

@@ -1,0 +1,125 @@
+"""Normalize: repair a decoded report and produce its canonical Simplified and its Traditional text.
+
+`normalize_text` runs the registered steps in order and returns, beside the texts, the ledger of every
+edit each step made, so the raw text can be rebuilt exactly and every change explained.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from .ledger import Edit, StepRecord, apply, diff, invert
+from .mojibake import find_suspects
+from .steps import BRANCHES, REGISTRY, REPAIRS_SUMMARY, Repair, chrome_facts, repairs_step
+
+__all__ = [
+    "Edit",
+    "Normalized",
+    "Repair",
+    "StepRecord",
+    "SuspectSpan",
+    "normalize_text",
+    "rebuild_raw",
+    "step_summaries",
+]
+
+# The registered steps run in this order; the maintainer's repairs come right after the automatic
+# mojibake repair, so suspect spans are judged, and repairs written, against text that still shows
+# the damage as it was scraped (ASCII `?`, no full-width folding yet).
+ORDER = (
+    "control_characters",
+    "pinyin_annotations",
+    "html_residue",
+    "mojibake_realignment",
+    "maintainer_repairs",
+    "site_chrome",
+    "heading_separators",
+    "whitespace",
+    "punctuation",
+    "duplicate_paragraphs",
+)
+
+
+@dataclass(frozen=True)
+class SuspectSpan:
+    """A span still looking like mojibake after all repairs: the maintainer should add a repair."""
+
+    line: int
+    text: str
+    context: str
+    reason: str
+
+
+@dataclass(frozen=True)
+class Normalized:
+    """A report's clean texts with the full account of how they were made."""
+
+    texts: dict[str, str]
+    steps: tuple[StepRecord, ...]
+    branches: dict[str, StepRecord]
+    facts: dict[str, str]
+    suspects: tuple[SuspectSpan, ...]
+    repairs_applied: tuple[Repair, ...] = field(default_factory=tuple)
+    repairs_unused: tuple[Repair, ...] = field(default_factory=tuple)
+
+
+def step_summaries() -> dict[str, str]:
+    summaries = {name: info.summary for name, info in REGISTRY.items()}
+    summaries["maintainer_repairs"] = REPAIRS_SUMMARY
+    summaries.update({name: summary for name, _, summary in BRANCHES.values()})
+    return summaries
+
+
+def normalize_text(text: str, repairs: tuple[Repair, ...] = ()) -> Normalized:
+    """Run every step on one report's decoded text."""
+    records: list[StepRecord] = []
+    suspects: tuple[SuspectSpan, ...] = ()
+    facts: dict[str, str] = {}
+    applied: list[Repair] = []
+    unused: list[Repair] = []
+    for name in ORDER:
+        if name == "maintainer_repairs":
+            for repair in repairs:
+                (applied if repair.find in text else unused).append(repair)
+            run = repairs_step(repairs)
+        else:
+            run = REGISTRY[name].run
+        if name == "site_chrome":
+            facts = chrome_facts(text)
+        after = run(text)
+        records.append(StepRecord(name, diff(text, after)))
+        text = after
+        if name == "maintainer_repairs":
+            suspects = _suspects(text)
+    texts: dict[str, str] = {}
+    branches: dict[str, StepRecord] = {}
+    for script, (name, run, _summary) in BRANCHES.items():
+        converted = run(text)
+        texts[script] = converted
+        branches[script] = StepRecord(name, diff(text, converted))
+    return Normalized(texts, tuple(records), branches, facts, suspects, tuple(applied), tuple(unused))
+
+
+def _suspects(text: str) -> tuple[SuspectSpan, ...]:
+    found = []
+    for suspect in find_suspects(text):
+        line = text.count("\n", 0, suspect.start) + 1
+        context = text[max(0, suspect.start - 8) : suspect.end + 8].replace("\n", " ")
+        found.append(SuspectSpan(line, text[suspect.start : suspect.end], context, suspect.reason))
+    return tuple(found)
+
+
+def rebuild_raw(result: Normalized, script: str) -> str:
+    """Undo every recorded edit, from one output text back to the decoded raw text."""
+    text = invert(result.texts[script], result.branches[script].edits)
+    for record in reversed(result.steps):
+        text = invert(text, record.edits)
+    return text
+
+
+def replay(raw: str, result: Normalized, script: str) -> str:
+    """Apply the ledger forward: the raw text through every recorded edit gives the output again."""
+    text = raw
+    for record in result.steps:
+        text = apply(text, record.edits)
+    return apply(text, result.branches[script].edits)

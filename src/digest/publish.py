@@ -1,0 +1,93 @@
+"""Publish: write the generated Markdown tree and run MkDocs into build/site, atomically."""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import logging
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import DigestError, Problem
+
+
+@dataclass(frozen=True)
+class SyncResult:
+    written: tuple[str, ...]
+    unchanged: tuple[str, ...]
+    removed: tuple[str, ...]
+
+
+def sync_tree(folder: Path, files: dict[str, bytes]) -> SyncResult:
+    """Make `folder` hold exactly `files`, touching only files whose bytes differ (so mtimes mean change)."""
+    written, unchanged, removed = [], [], []
+    folder.mkdir(parents=True, exist_ok=True)
+    for rel, content in sorted(files.items()):
+        path = folder / rel
+        if path.is_file() and path.read_bytes() == content:
+            unchanged.append(rel)
+            continue
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_bytes(content)
+        os.replace(tmp, path)
+        written.append(rel)
+    for path in sorted(folder.rglob("*")):
+        rel = path.relative_to(folder).as_posix()
+        if path.is_file() and rel not in files:
+            path.unlink()
+            removed.append(rel)
+    for path in sorted(folder.rglob("*"), reverse=True):
+        if path.is_dir() and not any(path.iterdir()):
+            path.rmdir()
+    return SyncResult(tuple(written), tuple(unchanged), tuple(removed))
+
+
+class _Collect(logging.Handler):
+    def __init__(self) -> None:
+        super().__init__(logging.WARNING)
+        self.messages: list[str] = []
+
+    def emit(self, record: logging.LogRecord) -> None:
+        self.messages.append(record.getMessage())
+
+
+def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, strict: bool = True) -> None:
+    """Build the site aside and swap it in: a failed build leaves the previous site untouched."""
+    from mkdocs.commands.build import build as mkdocs_build
+    from mkdocs.config import load_config
+    from mkdocs.exceptions import MkDocsException
+
+    os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
+    site_dir.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    collector = _Collect()
+    logger = logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    try:
+        with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
+            config = load_config(
+                config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(staging), strict=strict
+            )
+            config.plugins.on_startup(command="build", dirty=False)
+            try:
+                mkdocs_build(config)
+            finally:
+                config.plugins.on_shutdown()
+    except (MkDocsException, SystemExit, OSError) as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        problems = [Problem(str(config_file), f"MkDocs: {m}") for m in collector.messages] or [
+            Problem(str(config_file), f"MkDocs failed: {exc}")
+        ]
+        raise DigestError(problems) from exc
+    finally:
+        logger.removeHandler(collector)
+    old = site_dir.with_name(site_dir.name + ".old")
+    shutil.rmtree(old, ignore_errors=True)
+    if site_dir.exists():
+        os.replace(site_dir, old)
+    os.replace(staging, site_dir)
+    shutil.rmtree(old, ignore_errors=True)

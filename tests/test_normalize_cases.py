@@ -1,0 +1,31 @@
+"""The labelled cases in cases/normalize.yml, each run through the step it names."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from digest.normalize import normalize_text
+from digest.normalize.steps import BRANCHES, REGISTRY
+
+CASES = yaml.safe_load((Path(__file__).parent / "cases" / "normalize.yml").read_text(encoding="utf-8"))
+STEPS = {**{name: info.run for name, info in REGISTRY.items()}, **{n: f for n, f, _ in BRANCHES.values()}}
+
+
+def run(step: str, text: str) -> str:
+    if step == "pipeline":
+        return normalize_text(text).texts["zh-Hans"]
+    return STEPS[step](text)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["label"] for c in CASES])
+def test_case(case: dict[str, str]) -> None:
+    expected = case["input"] if case.get("keep") else case["expected"]
+    assert run(case["step"], case["input"]) == expected
+
+
+def test_every_step_has_a_case() -> None:
+    covered = {case["step"] for case in CASES}
+    assert set(STEPS) - {"maintainer_repairs"} <= covered | {"control_characters"}

@@ -1,0 +1,33 @@
+"""Rules that must hold for every input, not just the seeds."""
+
+from __future__ import annotations
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from digest.normalize import normalize_text, rebuild_raw
+from digest.normalize.ledger import apply, diff, invert
+
+# Text drawn from the alphabet of the scrapes: Han characters, pinyin letters, folded punctuation,
+# entities, private-use characters, controls and newlines, mixed with anything at all.
+SCRAPE_ALPHABET = st.sampled_from(
+    list("護航經濟楓橋鄉約派出所民警表獎既群防治共建享（）。“”、…")
+    + list("(hùàngjīǐ)?!,:;&#43;nbsp\n\r\t \xa0\u3000\ue07b\x00")
+)
+scrape_text = st.lists(st.one_of(SCRAPE_ALPHABET, st.characters()), max_size=300).map("".join)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(scrape_text)
+def test_normalize_never_raises_and_ledger_rebuilds_input(text: str) -> None:
+    result = normalize_text(text)
+    for script in ("zh-Hans", "zh-Hant"):
+        assert rebuild_raw(result, script) == text
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(max_size=200), st.text(max_size=200))
+def test_diff_round_trips(before: str, after: str) -> None:
+    edits = diff(before, after)
+    assert apply(before, edits) == after
+    assert invert(after, edits) == before
