@@ -48,6 +48,24 @@ def cmd_normalize(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_slice(args: argparse.Namespace) -> int:
+    from .corpus import slice_all
+    from .pipeline import normalize_all
+    from .slicing import outline_text
+    from .themes import load_themes
+
+    project = _project(args)
+    normalized = normalize_all(project, args.report)
+    if args.report and not normalized:
+        raise DigestError(f"no report with id '{args.report}' (see source_texts/*.yml)")
+    themes = load_themes(project.data / "themes.yml")
+    for report in slice_all(normalized, themes):
+        scores = {pid: [(t.theme, t.score) for t in tags] for pid, tags in report.themes.items()}
+        print(outline_text(report.outline, scores if args.themes else None))
+        _report_problems(list(report.outline.warnings), strict=False)
+    return 0
+
+
 def cmd_new_report(args: argparse.Namespace) -> int:
     from .scaffold import scaffold
 
@@ -78,6 +96,10 @@ def parser() -> argparse.ArgumentParser:
     normalize = add("normalize", cmd_normalize, "Repair every raw report; write build/normalized/.")
     normalize.add_argument("--report", help="only this report, with a readable summary of each step")
     normalize.add_argument("--strict", action="store_true", help="unrepaired suspect spans are errors")
+
+    slicer = add("slice", cmd_slice, "Print each report's outline: sections and paragraphs with their ids.")
+    slicer.add_argument("--report", help="only this report")
+    slicer.add_argument("--no-themes", dest="themes", action="store_false", help="leave out the theme tags")
 
     new = add("new-report", cmd_new_report, "Scaffold the sidecar YAML for a new raw report file.")
     new.add_argument("file", help="the raw file, already in source_texts/")

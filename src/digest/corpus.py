@@ -1,0 +1,156 @@
+"""The sliced corpus: every report's outline with themes and figures, and its JSON form."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from .errors import DigestError, Problem
+from .figures import Figure, extract
+from .ingest import HAN
+from .normalize.report import NormalizedReport
+from .slicing import Outline, Paragraph, Section, SlicingHints, slice_report
+from .themes import Theme, ThemeScore, score, tag
+
+SCHEMA_VERSION = 1
+
+
+@dataclass(frozen=True)
+class SlicedReport:
+    normalized: NormalizedReport
+    outline: Outline
+    themes: dict[str, tuple[ThemeScore, ...]]
+    figures: dict[str, tuple[Figure, ...]]
+
+    @property
+    def id(self) -> str:
+        return self.normalized.source.id
+
+    def paragraph(self, paragraph_id: str) -> tuple[Section, Paragraph] | None:
+        for section, paragraph in self.outline.paragraphs():
+            if paragraph.id == paragraph_id:
+                return section, paragraph
+        return None
+
+
+def full_text(paragraph: Paragraph, script: str = "zh-Hans") -> str:
+    return (paragraph.lead[script] if paragraph.lead else "") + paragraph.text[script]
+
+
+def _hints(report: NormalizedReport) -> tuple[SlicingHints, dict[str, list[str]]]:
+    config = report.source.slicing
+    hints = SlicingHints(
+        headings=frozenset(config.get("headings") or ()), not_headings=frozenset(config.get("not_headings") or ())
+    )
+    pinned = {str(k): list(v) for k, v in (config.get("themes") or {}).items()}
+    return hints, pinned
+
+
+def slice_all(reports: list[NormalizedReport], themes: tuple[Theme, ...]) -> list[SlicedReport]:
+    """Slice, tag and measure every report; sidecar pins that name no paragraph or theme are errors."""
+    theme_ids = {t.id for t in themes}
+    problems: list[Problem] = []
+    sliced: list[SlicedReport] = []
+    for report in reports:
+        hints, pinned = _hints(report)
+        outline = slice_report(
+            report.source.id, report.result.texts, report.source.title["zh-Hans"], hints, str(report.source.raw_path)
+        )
+        tags: dict[str, tuple[ThemeScore, ...]] = {}
+        figures: dict[str, tuple[Figure, ...]] = {}
+        previous: tuple[ThemeScore, ...] = ()
+        for section, paragraph in outline.paragraphs():
+            heading = section.heading["zh-Hans"] if section.heading else ""
+            text = full_text(paragraph)
+            chosen = tag(score(text, heading, themes), previous)
+            if paragraph.id in pinned:
+                chosen = tuple(ThemeScore(t, 1.0) for t in pinned[paragraph.id])
+            tags[paragraph.id] = chosen
+            previous = chosen
+            figures[paragraph.id] = extract(text)
+        known = {p.id for _, p in outline.paragraphs()}
+        for paragraph_id, theme_list in pinned.items():
+            if paragraph_id not in known:
+                problems.append(
+                    Problem(str(report.source.sidecar_path), f"slicing.themes pins unknown paragraph '{paragraph_id}'")
+                )
+            for theme in theme_list:
+                if theme not in theme_ids:
+                    problems.append(Problem(str(report.source.sidecar_path), f"slicing.themes names unknown theme '{theme}'"))
+        sliced.append(SlicedReport(report, outline, tags, figures))
+    if problems:
+        raise DigestError(problems)
+    return sliced
+
+
+def skeleton(text: str) -> str:
+    """Han characters, letters and digits only: what a quotation must match, whatever the punctuation."""
+    return "".join(c for c in text if HAN.match(c) or c.isalnum())
+
+
+def corpus_data(sliced: list[SlicedReport], themes: tuple[Theme, ...], measures: list[dict[str, Any]]) -> dict[str, Any]:
+    reports = []
+    for report in sliced:
+        source = report.normalized.source
+        sections = []
+        for section in report.outline.sections:
+            paragraphs = []
+            for paragraph in section.paragraphs:
+                paragraphs.append(
+                    {
+                        "id": paragraph.id,
+                        "lead": paragraph.lead,
+                        "text": paragraph.text,
+                        "themes": [{"theme": t.theme, "score": t.score} for t in report.themes[paragraph.id]],
+                        "figures": [
+                            {
+                                "kind": f.kind,
+                                "text": f.text,
+                                "value": f.value,
+                                "unit": f.unit,
+                                "approximate": f.approximate,
+                                "clause": f.clause,
+                                "paragraph": paragraph.id,
+                            }
+                            for f in report.figures[paragraph.id]
+                        ],
+                    }
+                )
+            sections.append(
+                {
+                    "id": section.id,
+                    "level": section.level,
+                    "number": section.number,
+                    "heading": section.heading,
+                    "paragraphs": paragraphs,
+                }
+            )
+        reports.append(
+            {
+                "id": source.id,
+                "source_file": source.raw_path.name,
+                "title": source.title,
+                "region": {"province": source.region.province, "city": source.region.city},
+                "publisher": source.publisher,
+                "date": {"value": source.date, "kind": source.date_kind},
+                "genre": source.genre,
+                "original_script": report.normalized.script,
+                "encoding": report.normalized.encoding,
+                "facts": report.normalized.result.facts,
+                "front": [{"kind": f.kind, "text": f.text} for f in report.outline.front],
+                "sections": sections,
+            }
+        )
+    return {
+        "schema_version": SCHEMA_VERSION,
+        "reports": reports,
+        "themes": [{"id": t.id, "name": t.name, "description": t.description} for t in themes],
+        "measures": measures,
+    }
+
+
+def write_corpus(data: dict[str, Any], path: Path) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
