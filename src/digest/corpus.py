@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from dataclasses import dataclass
 from pathlib import Path
@@ -10,6 +11,7 @@ from typing import Any
 from .errors import DigestError, Problem
 from .figures import Figure, extract
 from .ingest import HAN
+from .normalize import raw_line
 from .normalize.report import NormalizedReport
 from .slicing import Outline, Paragraph, Section, SlicingHints, slice_report
 from .themes import Theme, ThemeScore, score, tag
@@ -78,7 +80,14 @@ def slice_all(reports: list[NormalizedReport], themes: tuple[Theme, ...]) -> lis
                 )
             for theme in theme_list:
                 if theme not in theme_ids:
-                    problems.append(Problem(str(report.source.sidecar_path), f"slicing.themes names unknown theme '{theme}'"))
+                    problems.append(
+                        Problem(str(report.source.sidecar_path), f"slicing.themes names unknown theme '{theme}'")
+                    )
+        warnings = tuple(
+            dataclasses.replace(w, line=raw_line(report.result, report.raw, "zh-Hans", w.line)) if w.line else w
+            for w in outline.warnings
+        )
+        outline = dataclasses.replace(outline, warnings=warnings)
         sliced.append(SlicedReport(report, outline, tags, figures))
     if problems:
         raise DigestError(problems)
@@ -90,7 +99,9 @@ def skeleton(text: str) -> str:
     return "".join(c for c in text if HAN.match(c) or c.isalnum())
 
 
-def corpus_data(sliced: list[SlicedReport], themes: tuple[Theme, ...], measures: list[dict[str, Any]]) -> dict[str, Any]:
+def corpus_data(
+    sliced: list[SlicedReport], themes: tuple[Theme, ...], measures: list[dict[str, Any]]
+) -> dict[str, Any]:
     reports = []
     for report in sliced:
         source = report.normalized.source

@@ -8,6 +8,7 @@ and a translation keeps its key while its Chinese source changes.
 
 from __future__ import annotations
 
+import itertools
 import re
 from dataclasses import dataclass, field
 
@@ -127,8 +128,7 @@ def _enumerated(text: dict[str, str]) -> list[dict[str, str]]:
         return [text]
     pieces: list[dict[str, str]] = []
     bounds = [0, *cuts, None]
-    for script_bounds in zip(bounds, bounds[1:], strict=False):
-        start, end = script_bounds
+    for start, end in itertools.pairwise(bounds):
         pieces.append({s: t[start:end] for s, t in text.items()})
     return pieces
 
@@ -149,9 +149,8 @@ def slice_report(
         raise ValueError(f"{report_id}: the scripts have different line counts")
 
     front: list[FrontLine] = []
-    sections: list[dict[str, object]] = []
-    warnings: list[Problem] = []
-    current: dict[str, object] = {"id": "lead", "level": 1, "number": None, "heading": None, "paragraphs": []}
+    drafts: list[_Draft] = []
+    current = _Draft("lead", 1, None, None, -1)
     numbers: list[int] = []
     body_started = False
     separator_at = next((i for i, line in enumerate(canonical[:8]) if SEPARATOR.match(line.strip())), None)
@@ -165,38 +164,18 @@ def slice_report(
         forced = line in hints.headings
         refused = line in hints.not_headings
         if not body_started and not forced:
-            kind = None
-            if _same(line, title):
-                kind = "title"
-            elif line.startswith("——"):
-                kind = "series"
-            elif re.match(r"^(本报|本台|新华社)?记者", line) or re.match(r"^(通讯员|记者)\s", line):
-                kind = "byline"
-            elif separator_at is not None and i < separator_at:
-                kind = "highlight"
-            elif separator_at == i:
-                kind = "separator"
+            kind = _front_kind(line, i, title, separator_at)
             if kind:
                 front.append(FrontLine(kind, pick(i)))
                 continue
         body_started = True
-        heading: tuple[int, str | None, int, int] | None = None  # level, number, split offset, body start
-        for level, pattern in ((1, LEVEL1), (2, LEVEL2), (3, LEVEL3)):
-            found = pattern.match(line)
-            if found and not refused:
-                head, _body = _split_heading(found.group(2))
-                heading = (level, found.group(1), found.start(2) + len(head), found.start(2) + len(head))
-                break
-        if heading is None and not refused and (forced or _is_short_heading(line)):
-            heading = (1, None, len(line), len(line))
+        heading = None if refused else _heading(line, forced)
         if heading is None:
-            paragraphs = current["paragraphs"]
-            assert isinstance(paragraphs, list)
-            paragraphs.append(i)
+            current.entries.append((i, 0))
             continue
-        level, number, head_end, body_start = heading
-        if current["paragraphs"] or current["heading"] is not None:
-            sections.append(current)
+        level, number, head_end = heading
+        if current.entries or current.heading is not None:
+            drafts.append(current)
         if number is not None:
             value = int(number) if number.isdigit() else _cn_number(number)
             numbers = [*numbers[: level - 1], value]
@@ -204,41 +183,31 @@ def slice_report(
             section_id = "s" + "-".join(str(n) for n in numbers[:level])
         else:
             section_id = _initials(line)
-        current = {
-            "id": section_id,
-            "level": level,
-            "number": number,
-            "heading": pick(i, 0, head_end),
-            "heading_line": i,
-            "paragraphs": [(i, body_start)] if line[body_start:].strip() else [],
-        }
-    sections.append(current)
+        current = _Draft(section_id, level, number, pick(i, 0, head_end), i)
+        if line[head_end:].strip():
+            current.entries.append((i, head_end))
+    drafts.append(current)
 
-    built: list[Section] = []
+    warnings: list[Problem] = []
+    sections: list[Section] = []
     seen: dict[str, int] = {}
-    for ordinal, raw in enumerate(sections, 1):
-        section_id = str(raw["id"])
-        if section_id in seen:
-            seen[section_id] += 1
-            heading = raw["heading"]
-            assert isinstance(heading, dict)
+    for ordinal, draft in enumerate(drafts, 1):
+        section_id = draft.id
+        seen[section_id] = seen.get(section_id, 0) + 1
+        if seen[section_id] > 1:
+            section_id = f"{draft.id}-{seen[draft.id]}"
+            heading_text = draft.heading["zh-Hans"] if draft.heading else ""
             warnings.append(
                 Problem(
                     path or report_id,
-                    f"heading '{heading['zh-Hans']}' repeats over different content; kept as {section_id}-{seen[section_id]}",
-                    line=int(str(raw.get("heading_line", 0))) + 1,
+                    f"heading '{heading_text}' repeats over different content; kept as {section_id}",
+                    line=draft.line + 1,
                     hint="check the source: the page may repeat a heading by mistake",
                     severity="warning",
                 )
             )
-            section_id = f"{section_id}-{seen[section_id]}"
-        else:
-            seen[section_id] = 1
-        paragraphs = []
-        entries = raw["paragraphs"]
-        assert isinstance(entries, list)
-        for entry in entries:
-            index, start = entry if isinstance(entry, tuple) else (entry, 0)
+        paragraphs: list[Paragraph] = []
+        for index, start in draft.entries:
             for piece in _enumerated(pick(index, start)):
                 lead = None
                 split = _lead_in(piece["zh-Hans"])
@@ -247,18 +216,49 @@ def slice_report(
                     lead = {s: piece[s][:cut] for s in scripts}
                     piece = {s: piece[s][cut:] for s in scripts}
                 paragraphs.append(Paragraph(f"{section_id}-p{len(paragraphs) + 1}", piece, lead))
-        heading = raw["heading"]
-        built.append(
-            Section(
-                id=section_id,
-                level=int(str(raw["level"])),
-                number=raw["number"] if isinstance(raw["number"], str) else None,
-                heading=heading if isinstance(heading, dict) else None,
-                paragraphs=tuple(paragraphs),
-                label=str(ordinal),
+        if paragraphs or draft.heading:
+            sections.append(
+                Section(section_id, draft.level, draft.number, draft.heading, tuple(paragraphs), str(ordinal))
             )
-        )
-    return Outline(report_id, tuple(front), tuple(s for s in built if s.paragraphs or s.heading), tuple(warnings))
+    return Outline(report_id, tuple(front), tuple(sections), tuple(warnings))
+
+
+@dataclass
+class _Draft:
+    """A section while the slicer is still collecting its lines: (line index, offset of the body)."""
+
+    id: str
+    level: int
+    number: str | None
+    heading: dict[str, str] | None
+    line: int
+    entries: list[tuple[int, int]] = field(default_factory=list)
+
+
+def _front_kind(line: str, index: int, title: str, separator_at: int | None) -> str | None:
+    if _same(line, title):
+        return "title"
+    if line.startswith("——"):
+        return "series"
+    if re.match(r"^(本报|本台|新华社)?记者", line) or re.match(r"^(通讯员|记者)\s", line):
+        return "byline"
+    if separator_at is not None and index < separator_at:
+        return "highlight"
+    if separator_at == index:
+        return "separator"
+    return None
+
+
+def _heading(line: str, forced: bool) -> tuple[int, str | None, int] | None:
+    """(level, outline number, end of the heading text) when the line is, or starts with, a heading."""
+    for level, pattern in ((1, LEVEL1), (2, LEVEL2), (3, LEVEL3)):
+        found = pattern.match(line)
+        if found:
+            head, _body = _split_heading(found.group(2))
+            return level, found.group(1), found.start(2) + len(head)
+    if forced or _is_short_heading(line):
+        return 1, None, len(line)
+    return None
 
 
 def outline_text(outline: Outline, themes: dict[str, list[tuple[str, float]]] | None = None) -> str:

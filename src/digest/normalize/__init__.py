@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from .ledger import Edit, StepRecord, apply, diff, invert
+from .ledger import Edit, StepRecord, apply, diff, invert, map_back
 from .mojibake import find_suspects
 from .steps import BRANCHES, REGISTRY, REPAIRS_SUMMARY, Repair, chrome_facts, repairs_step
 
@@ -19,6 +19,7 @@ __all__ = [
     "StepRecord",
     "SuspectSpan",
     "normalize_text",
+    "raw_line",
     "rebuild_raw",
     "step_summaries",
 ]
@@ -115,6 +116,18 @@ def rebuild_raw(result: Normalized, script: str) -> str:
     for record in reversed(result.steps):
         text = invert(text, record.edits)
     return text
+
+
+def raw_line(result: Normalized, raw: str, script: str, line: int) -> int:
+    """The raw file's line (1-based) that an output line (1-based) came from, traced through the ledger."""
+    text = result.texts[script]
+    offset = 0
+    for _ in range(line - 1):
+        offset = text.index("\n", offset) + 1
+    offset = map_back(offset, result.branches[script].edits)
+    for record in reversed(result.steps):
+        offset = map_back(offset, record.edits)
+    return raw.count("\n", 0, offset) + 1
 
 
 def replay(raw: str, result: Normalized, script: str) -> str:

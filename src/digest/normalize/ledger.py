@@ -92,6 +92,19 @@ def invert(text: str, edits: tuple[Edit, ...]) -> str:
     return "".join(pieces)
 
 
+def map_back(offset: int, edits: tuple[Edit, ...]) -> int:
+    """The offset in a step's input of what sits at `offset` in its output (an edit maps to its start)."""
+    shift = 0
+    for edit in edits:
+        out_start = edit.start + shift
+        if offset < out_start:
+            break
+        if offset < out_start + len(edit.after):
+            return edit.start
+        shift += len(edit.after) - len(edit.before)
+    return offset - shift
+
+
 def to_json(records: tuple[StepRecord, ...]) -> list[dict[str, object]]:
     return [
         {"step": r.name, "edits": [{"at": e.start, "before": e.before, "after": e.after} for e in r.edits]}

@@ -20,6 +20,7 @@ class NormalizedReport:
     encoding: str
     script: str
     result: Normalized
+    raw: str
 
     def warnings(self) -> list[Problem]:
         raw = str(self.source.raw_path)
@@ -58,7 +59,7 @@ class NormalizedReport:
 def normalize_report(source: ReportSource) -> NormalizedReport:
     decoded = read_raw(source.raw_path)
     result = normalize_text(decoded.text, load_repairs(source.repairs_path))
-    return NormalizedReport(source, decoded.encoding, detect_script(decoded.text), result)
+    return NormalizedReport(source, decoded.encoding, detect_script(decoded.text), result, decoded.text)
 
 
 def ledger_json(report: NormalizedReport) -> str:
