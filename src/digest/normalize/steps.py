@@ -290,13 +290,23 @@ def _converter(config: str) -> Any:
     return opencc.OpenCC(config)
 
 
+# Variant characters OpenCC leaves alone, with their Simplified and Traditional standard forms.
+VARIANTS = {"陜": ("陕", "陝")}
+
+
+def _fold_variants(text: str, script: int) -> str:
+    for variant, forms in VARIANTS.items():
+        text = text.replace(variant, forms[script])
+    return text
+
+
 def to_simplified(text: str) -> str:
     """Canonical Simplified text: OpenCC t2s, then 著 as 着 except in the words where Simplified keeps 著.
 
     t2s leaves 著 alone (著名 is Simplified too) and tw2s turns 顯著 into 显着; neither is right for
     Mainland documents, so the ambiguous character is settled here by the short list of 著 words.
     """
-    converted: str = _converter("t2s").convert(text)
+    converted: str = _converter("t2s").convert(_fold_variants(text, 0))
     if "著" not in converted:
         return converted
     protected = "|".join(ZHE_WORDS)
@@ -309,7 +319,7 @@ def to_traditional(text: str) -> str:
 
     On a Traditional source this changes only the Simplified leftovers of machine conversion (于, 里, 干部).
     """
-    converted: str = _converter("s2tw").convert(text)
+    converted: str = _converter("s2tw").convert(_fold_variants(text, 1))
     return converted
 
 

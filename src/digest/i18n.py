@@ -1,0 +1,61 @@
+"""The site's three languages, and the interface-string catalogs (Babel gettext) that serve them."""
+
+from __future__ import annotations
+
+import functools
+import gettext
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel import Locale
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+
+from .errors import DigestError, Problem
+
+
+@dataclass(frozen=True)
+class Language:
+    code: str  # the page-suffix and URL code used by mkdocs-static-i18n
+    locale: str  # the Babel locale for dates and numbers
+    catalog: str  # the folder under locales/ (None for the source language)
+    script: str  # which Chinese script a reader of this language sees
+    name: str
+
+    @property
+    def babel(self) -> Locale:
+        return Locale.parse(self.locale)
+
+
+LANGUAGES = (
+    Language("en", "en", "", "zh-Hans", "English"),
+    Language("zh", "zh_Hans_CN", "zh_Hans", "zh-Hans", "简体中文"),
+    Language("zh-Hant", "zh_Hant_TW", "zh_Hant", "zh-Hant", "繁體中文"),
+)
+DEFAULT = LANGUAGES[0]
+
+
+def compile_catalog(po_path: Path) -> gettext.NullTranslations:
+    """Compile a PO file in memory (the build never leaves .mo files behind) and load it."""
+    try:
+        with po_path.open("rb") as handle:
+            catalog = read_po(handle, abort_invalid=True)
+    except OSError as exc:
+        raise DigestError(Problem(str(po_path), f"cannot read: {exc.strerror}")) from exc
+    except Exception as exc:
+        raise DigestError(Problem(str(po_path), f"not a valid PO file: {exc}", getattr(exc, "lineno", None))) from exc
+    buffer = io.BytesIO()
+    write_mo(buffer, catalog, use_fuzzy=False)
+    buffer.seek(0)
+    return gettext.GNUTranslations(buffer)
+
+
+@functools.cache
+def translations(locales: Path, language: Language) -> gettext.NullTranslations:
+    if not language.catalog:
+        return gettext.NullTranslations()
+    path = locales / language.catalog / "LC_MESSAGES" / "messages.po"
+    if not path.exists():
+        raise DigestError(Problem(str(path), f"no interface catalog for {language.name}", hint="run `make locales`"))
+    return compile_catalog(path)

@@ -1,0 +1,400 @@
+"""Render the whole site: every page in every language, as Markdown for MkDocs, plus its assets.
+
+Templates receive view objects whose Chinese and English text is already escaped Markup (with glossary
+terms linked), so no template can forget to escape source text.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections import defaultdict
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import jinja2
+from babel.dates import format_date
+from babel.numbers import format_decimal
+from markupsafe import Markup, escape
+
+from .charts import bar_chart
+from .content import Article
+from .corpus import SlicedReport
+from .glossary import Entry, Glossary
+from .i18n import DEFAULT, LANGUAGES, Language
+from .measures import Measure
+from .normalize import step_summaries
+from .pipeline import Corpus
+from .render import render
+from .slicing import Paragraph, Section
+from .termmatch import TermMatch, TermMatcher
+from .themes import Theme
+
+
+@dataclass(frozen=True)
+class SiteInputs:
+    corpus: Corpus
+    glossary: Glossary
+    translations: dict[str, dict[str, tuple[str, bool]]]
+    abstracts: dict[tuple[str, str], Article]
+    summaries: dict[tuple[str, str], Article]
+    status: dict[str, Any]
+
+
+@dataclass
+class ParagraphView:
+    id: str
+    label: str
+    zh: Markup
+    en: Markup
+    en_state: str  # current, outdated, missing
+    themes: list[Theme]
+    report: SlicedReport
+    section: Section
+
+
+@dataclass
+class SectionView:
+    id: str
+    level: int
+    heading_zh: str
+    heading_en: str
+    heading_state: str
+    paragraphs: list[ParagraphView] = field(default_factory=list)
+
+
+@functools.cache
+def _s2tw() -> Any:
+    import opencc
+
+    return opencc.OpenCC("s2tw")
+
+
+def region_key(report: SlicedReport) -> str:
+    return report.normalized.source.region.name("en")
+
+
+class Site:
+    """Renders pages for one build; term matches are computed once and shared by every language."""
+
+    def __init__(self, inputs: SiteInputs, envs: dict[str, jinja2.Environment]) -> None:
+        self.inputs = inputs
+        self.corpus = inputs.corpus
+        self.envs = envs
+        self.entries = inputs.glossary.by_id()
+        self.matcher = TermMatcher(inputs.glossary.forms())
+        self.themes = {t.id: t for t in self.corpus.themes}
+        self.reports = sorted(self.corpus.reports.values(), key=lambda r: (region_key(r), r.normalized.source.date))
+        self.matches: dict[tuple[str, str, str], list[TermMatch]] = {}
+        for report in self.reports:
+            for _, paragraph in report.outline.paragraphs():
+                for part in ("lead", "text"):
+                    hans = (paragraph.lead or {}).get("zh-Hans", "") if part == "lead" else paragraph.text["zh-Hans"]
+                    self.matches[(report.id, paragraph.id, part)] = self.matcher.find(hans)
+        self.labels = {
+            (report.id, paragraph.id): f"{section.label}.{index}"
+            for report in self.reports
+            for section in report.outline.sections
+            for index, paragraph in enumerate(section.paragraphs, 1)
+        }
+
+    # --- text helpers -------------------------------------------------------------------------------
+
+    def linked(self, text: str, matches: list[TermMatch], root: str) -> Markup:
+        """Chinese text, escaped, with each glossary term linked to its entry (tooltip: English and pinyin)."""
+        pieces: list[str] = []
+        cursor = 0
+        for match in matches:
+            entry = self.entries[match.entry]
+            pieces.append(str(escape(text[cursor : match.start])))
+            tip = f"{entry.en_preferred} · {entry.headword.pinyin}" if entry.headword.pinyin else entry.en_preferred
+            pieces.append(
+                f'<a class="term" href="{root}glossary/{entry.id}/" data-tip="{escape(tip)}">'
+                f"{escape(text[match.start : match.end])}</a>"
+            )
+            cursor = match.end
+        pieces.append(str(escape(text[cursor:])))
+        return Markup("".join(pieces))
+
+    def paragraph_zh(self, report: SlicedReport, paragraph: Paragraph, script: str, root: str) -> Markup:
+        out = Markup("")
+        for part in ("lead", "text"):
+            source = paragraph.lead if part == "lead" else paragraph.text
+            if not source:
+                continue
+            text = source[script]
+            matches = self.matches[(report.id, paragraph.id, part)]
+            if script != "zh-Hans" and len(text) != len(source["zh-Hans"]):
+                matches = self.matcher.find(text)
+            html = self.linked(text, matches, root)
+            out += Markup('<strong class="lead">') + html + Markup("</strong>") if part == "lead" else html
+        return out
+
+    def english(self, report_id: str, unit: str) -> tuple[str, str]:
+        """A unit's English and its state: current, outdated (fuzzy: the Chinese changed) or missing."""
+        found = self.inputs.translations.get(report_id, {}).get(unit)
+        if found is None:
+            return "", "missing"
+        text, current = found
+        return text, "current" if current else "outdated"
+
+    def paragraph_en(self, report_id: str, paragraph: Paragraph) -> tuple[Markup, str]:
+        text, state = self.english(report_id, paragraph.id)
+        html = escape(text)
+        if paragraph.lead:
+            lead, lead_state = self.english(report_id, paragraph.id + ".lead")
+            html = Markup('<strong class="lead">') + escape(lead) + Markup("</strong> ") + html
+            if "missing" in (state, lead_state):
+                state = "missing"
+            elif "outdated" in (state, lead_state):
+                state = "outdated"
+        return html, state
+
+    def article(self, article: Article | None, lang: Language, root: str) -> list[Markup]:
+        """An abstract or summary as HTML paragraphs, each citation a link to its paragraph."""
+        if article is None:
+            return []
+        out = []
+        for paragraph in article.paragraphs:
+            html = Markup("")
+            for piece in paragraph:
+                if not piece.report:
+                    text = piece.text if lang.script == "zh-Hans" or lang.code == "en" else _s2tw().convert(piece.text)
+                    html += escape(text)
+                    continue
+                report = self.corpus.reports[piece.report]
+                label = self.labels[(piece.report, piece.paragraph)]
+                region = report.normalized.source.region.name("en" if lang.code == "en" else lang.script)
+                html += Markup(
+                    f'<a class="cite" href="{root}reports/{piece.report}/#{piece.paragraph}" '
+                    f'title="{escape(report.normalized.source.title[self.title_lang(lang)])}">'
+                    f"[{escape(region)} ¶{escape(label)}]</a>"
+                )
+            out.append(html)
+        return out
+
+    @staticmethod
+    def title_lang(lang: Language) -> str:
+        return "en" if lang.code == "en" else lang.script
+
+    def summary_for(self, store: dict[tuple[str, str], Article], name: str, lang: Language) -> Article | None:
+        return store.get((name, "en" if lang.code == "en" else "zh-Hans"))
+
+    # --- view models -----------------------------------------------------------------------------------
+
+    def report_sections(self, report: SlicedReport, lang: Language, root: str) -> list[SectionView]:
+        views = []
+        for section in report.outline.sections:
+            heading_en, heading_state = self.english(report.id, section.id) if section.heading else ("", "current")
+            view = SectionView(
+                section.id,
+                section.level,
+                section.heading[lang.script] if section.heading else "",
+                heading_en,
+                heading_state,
+            )
+            for paragraph in section.paragraphs:
+                view.paragraphs.append(self.paragraph_view(report, section, paragraph, lang, root))
+            views.append(view)
+        return views
+
+    def paragraph_view(
+        self, report: SlicedReport, section: Section, paragraph: Paragraph, lang: Language, root: str
+    ) -> ParagraphView:
+        en, state = self.paragraph_en(report.id, paragraph)
+        return ParagraphView(
+            paragraph.id,
+            self.labels[(report.id, paragraph.id)],
+            self.paragraph_zh(report, paragraph, lang.script, root),
+            en,
+            state,
+            [self.themes[t.theme] for t in report.themes[paragraph.id]],
+            report,
+            section,
+        )
+
+    def front_lines(self, report: SlicedReport, lang: Language) -> list[dict[str, Any]]:
+        counts: dict[str, int] = defaultdict(int)
+        lines = []
+        for line in report.outline.front:
+            if line.kind in ("title", "separator"):
+                continue
+            counts[line.kind] += 1
+            en, state = self.english(report.id, f"front-{line.kind}-{counts[line.kind]}")
+            lines.append({"kind": line.kind, "zh": line.text[lang.script], "en": en, "state": state})
+        return lines
+
+    def edition_notes(self, report: SlicedReport) -> list[dict[str, Any]]:
+        result = report.normalized.result
+        summaries = step_summaries()
+        notes = []
+        for record in (*result.steps, result.branches["zh-Hans"], result.branches["zh-Hant"]):
+            if not record.edits:
+                continue
+            examples = []
+            if record.name in ("site_chrome", "duplicate_paragraphs"):
+                examples = [e.before.strip() for e in record.edits if e.before.strip()][:12]
+            notes.append(
+                {
+                    "step": record.name,
+                    "summary": summaries[record.name],
+                    "count": len(record.edits),
+                    "removed": examples,
+                }
+            )
+        repairs = [{"find": r.find, "replace": r.replace, "reason": r.reason} for r in result.repairs_applied]
+        return [{"repairs": repairs, "steps": notes}]
+
+    def concordance(self, entry: Entry, lang: Language, root: str) -> list[dict[str, Any]]:
+        """Every occurrence of an entry, grouped by region, each with its context and paragraph link."""
+        groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
+        for report in self.reports:
+            for section, paragraph in report.outline.paragraphs():
+                for part in ("lead", "text"):
+                    source = paragraph.lead if part == "lead" else paragraph.text
+                    if not source:
+                        continue
+                    text = source[lang.script]
+                    for match in self.matches[(report.id, paragraph.id, part)]:
+                        if match.entry != entry.id or len(text) != len(source["zh-Hans"]):
+                            continue
+                        groups[report.normalized.source.region.name("en" if lang.code == "en" else lang.script)].append(
+                            {
+                                "report": report,
+                                "paragraph": paragraph.id,
+                                "label": self.labels[(report.id, paragraph.id)],
+                                "before": text[max(0, match.start - 18) : match.start],
+                                "term": text[match.start : match.end],
+                                "after": text[match.end : match.end + 18],
+                                "section": section,
+                            }
+                        )
+        return [{"region": region, "hits": hits} for region, hits in sorted(groups.items())]
+
+    def measure_chart(self, measure: Measure, lang: Language, root: str) -> Markup:
+        bars = []
+        for value in measure.values:
+            report = self.corpus.reports[value.citation.report]
+            region = report.normalized.source.region.name("en" if lang.code == "en" else lang.script)
+            label = self.labels[(value.citation.report, value.citation.paragraph)]
+            href = f"{root}reports/{value.citation.report}/#{value.citation.paragraph}"
+            bars.append((f"{region} ¶{label}", value.value, self.number(value.value, lang), href))
+        return bar_chart(measure.name["en" if lang.code == "en" else lang.script], bars, measure.unit)
+
+    # --- formatting ----------------------------------------------------------------------------------
+
+    @staticmethod
+    def number(value: float, lang: Language) -> str:
+        return format_decimal(value, locale=lang.locale, format="#,##0.##")
+
+    @staticmethod
+    def date(value: str, lang: Language) -> str:
+        """ISO dates, years and year ranges in the reader's locale."""
+        from datetime import date
+
+        def one(part: str) -> str:
+            pieces = [int(p) for p in part.split("-")]
+            if len(pieces) == 3:
+                return format_date(date(*pieces), format="long", locale=lang.locale)
+            if len(pieces) == 2:
+                return format_date(
+                    date(pieces[0], pieces[1], 1),
+                    format="yyyy MMMM" if lang.code == "en" else "yyyy年M月",
+                    locale=lang.locale,
+                )
+            return str(pieces[0]) if lang.code == "en" else f"{pieces[0]}年"
+
+        return "–".join(one(part) for part in value.split("/"))
+
+    # --- pages ----------------------------------------------------------------------------------------
+
+    def pages(self) -> dict[str, str]:
+        pages: dict[str, str] = {}
+        for lang in LANGUAGES:
+            env = self.envs[lang.code]
+
+            def page(
+                path: str, template: str, lang: Language = lang, env: jinja2.Environment = env, **context: Any
+            ) -> None:
+                depth = path.count("/") + (0 if path.endswith("index") else 1)
+                root = "../" * depth
+                site_root = root + ("" if lang is DEFAULT else "../")
+                pages[f"{path}.{lang.code}.md"] = render(
+                    env, template, {**self.common(lang), "root": root, "site_root": site_root, **context}
+                )
+
+            page("index", "home.md.j2")
+            page("reports/index", "reports.md.j2")
+            for report in self.reports:
+                page(f"reports/{report.id}", "report.md.j2", report=report)
+            page("themes/index", "themes.md.j2")
+            for theme in self.corpus.themes:
+                page(f"themes/{theme.id}", "theme.md.j2", theme=theme)
+            page("glossary/index", "glossary_index.md.j2")
+            for entry in self.inputs.glossary.entries:
+                page(f"glossary/{entry.id}", "glossary_entry.md.j2", entry=entry)
+            page("about/methodology", "methodology.md.j2")
+            page("about/downloads", "downloads.md.j2")
+        return pages
+
+    def common(self, lang: Language) -> dict[str, Any]:
+        helpers: dict[str, Callable[..., Any]] = {
+            "report_sections": lambda report, root: self.report_sections(report, lang, root),
+            "front_lines": lambda report: self.front_lines(report, lang),
+            "edition_notes": self.edition_notes,
+            "abstract": lambda report, root: self.article(
+                self.summary_for(self.inputs.abstracts, report.id, lang), lang, root
+            ),
+            "summary": lambda theme, root: self.article(
+                self.summary_for(self.inputs.summaries, theme.id, lang), lang, root
+            ),
+            "theme_paragraphs": lambda theme, root: self.theme_paragraphs(theme, lang, root),
+            "measures_for": lambda theme: [m for m in self.corpus.measures if theme is None or m.theme == theme.id],
+            "chart": lambda measure, root: self.measure_chart(measure, lang, root),
+            "concordance": lambda entry, root: self.concordance(entry, lang, root),
+            "entries_for": lambda theme: [e for e in self.inputs.glossary.entries if theme.id in e.subjects],
+            "number": lambda value: self.number(value, lang),
+            "date": lambda value: self.date(value, lang),
+            "label": lambda report_id, paragraph_id: self.labels[(report_id, paragraph_id)],
+            "theme_matrix": lambda: self.theme_matrix(),
+            "region_of": lambda report: report.normalized.source.region.name(
+                "en" if lang.code == "en" else lang.script
+            ),
+        }
+        return {
+            "lang": lang,
+            "languages": LANGUAGES,
+            "t": "en" if lang.code == "en" else lang.script,
+            "script": lang.script,
+            "reports": self.reports,
+            "themes": self.corpus.themes,
+            "theme_by_id": self.themes,
+            "measures": self.corpus.measures,
+            "glossary": self.inputs.glossary,
+            "entries": self.entries,
+            "status": self.inputs.status,
+            "step_summaries": step_summaries(),
+            **helpers,
+        }
+
+    def theme_paragraphs(self, theme: Theme, lang: Language, root: str) -> list[dict[str, Any]]:
+        """For each region with the theme, its paragraphs on it, strongest first within report order."""
+        regions: dict[str, list[ParagraphView]] = defaultdict(list)
+        names: dict[str, str] = {}
+        for report in self.reports:
+            for section, paragraph in report.outline.paragraphs():
+                if any(t.theme == theme.id for t in report.themes[paragraph.id]):
+                    key = region_key(report)
+                    names[key] = report.normalized.source.region.name("en" if lang.code == "en" else lang.script)
+                    regions[key].append(self.paragraph_view(report, section, paragraph, lang, root))
+        return [{"region": names[key], "paragraphs": views} for key, views in sorted(regions.items())]
+
+    def theme_matrix(self) -> dict[str, dict[str, int]]:
+        """theme id → region → number of paragraphs tagged with it."""
+        matrix: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
+        for report in self.reports:
+            for paragraph_id, tags in report.themes.items():
+                del paragraph_id
+                for tag in tags:
+                    matrix[tag.theme][region_key(report)] += 1
+        return {theme: dict(regions) for theme, regions in matrix.items()}
