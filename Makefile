@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed-$(shell cat requirements.txt pyproject.toml | sha1sum | cut -c1-12)
 export NO_MKDOCS_2_WARNING := 1
 
-.PHONY: site test serve bench lint typecheck unit browser-deps clean help
+.PHONY: site test serve bench lint typecheck unit browser-deps clean help locales
 
 help:
 	@echo "make site    set up .venv and build the site into build/site"
@@ -53,3 +53,8 @@ test: $(STAMP) browser-deps lint typecheck unit
 
 clean:
 	rm -rf build
+
+# Refresh the interface-string template and catalogs after editing templates/ (then translate the new entries).
+locales: $(STAMP)
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --sort-output --project digest --copyright-holder "the digest's translators" -o locales/messages.pot .
+	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete -w 0

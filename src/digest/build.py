@@ -5,13 +5,24 @@ from __future__ import annotations
 import sys
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
+from .content import load_articles
+from .corpus import corpus_data
 from .errors import DigestError, Problem, display_path
-from .normalize.report import NormalizedReport, normalize_report, write_normalized
+from .exchange import export_csv, export_tbx
+from .glossary import Glossary, check, load_glossary
+from .glossary_corpus import corpus_problems
+from .i18n import LANGUAGES, translations
+from .ui_terms import LABELS
+from .measures import measures_data
+from .normalize.report import ledger_json
+from .pipeline import Corpus, gather
 from .project import Project
 from .publish import SyncResult, run_mkdocs, sync_tree
-from .render import environment, render
-from .sources import discover
+from .render import environment
+from .site import Site, SiteInputs
+from .translate import catalog_path, read_catalog, status, translation_map, units
 
 
 @dataclass
@@ -33,29 +44,119 @@ class BuildOutcome:
         return "\n".join(lines)
 
 
+def load_translations(
+    project: Project, corpus: Corpus
+) -> tuple[dict[str, dict[str, tuple[str, bool]]], dict[str, Any], list[Problem]]:
+    """Each report's English catalog, its status, and warnings for catalogs out of step with the corpus."""
+    found: dict[str, dict[str, tuple[str, bool]]] = {}
+    statuses: dict[str, Any] = {}
+    warnings: list[Problem] = []
+    folder = project.translations / "en"
+    for path in sorted(folder.glob("*.po")) if folder.exists() else []:
+        if path.stem not in corpus.reports:
+            raise DigestError(
+                Problem(
+                    str(path), f"catalog for unknown report '{path.stem}'", hint="rename it to a report id or remove it"
+                )
+            )
+    for report_id, report in corpus.reports.items():
+        path = catalog_path(project.translations, report_id)
+        catalog = read_catalog(path) if path.exists() else None
+        statuses[report_id] = status(report, catalog)
+        if catalog is None:
+            found[report_id] = {}
+            continue
+        current_units = {u.id: u for u in units(report)}
+        mapping = translation_map(catalog)
+        for message in catalog:
+            unit = current_units.get(str(message.context)) if message.context else None
+            if message.id and message.context and unit is None:
+                warnings.append(
+                    Problem(
+                        str(path),
+                        f"translation for '{message.context}', which no longer exists",
+                        message.lineno,
+                        "run `digest translate update`",
+                        "warning",
+                    )
+                )
+            elif unit is not None and message.id != unit.source and message.context in mapping:
+                text, _current = mapping[str(message.context)]
+                mapping[str(message.context)] = (text, False)
+        found[report_id] = mapping
+    return found, statuses, warnings
+
+
+def nav(corpus: Corpus) -> list[Any]:
+    reports = sorted(
+        corpus.reports.values(), key=lambda r: (r.normalized.source.region.name("en"), r.normalized.source.date)
+    )
+    return [
+        {"Home": "index.md"},
+        {"Reports": ["reports/index.md", *[f"reports/{r.id}.md" for r in reports]]},
+        {"Themes": ["themes/index.md", *[f"themes/{t.id}.md" for t in corpus.themes]]},
+        {"Glossary": "glossary/index.md"},
+        {
+            "About": [
+                "about/methodology.md",
+                "about/downloads.md",
+                {"For translators": "translators.md"},
+                {"For maintainers": "maintainers.md"},
+                {"Errors and what they mean": "errors.md"},
+                {"The corpus JSON": "corpus-schema.md"},
+            ]
+        },
+    ]
+
+
 def _hand_written(docs: Path) -> dict[str, bytes]:
     return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
 
 
 def build(project: Project, strict: bool = False, site: bool = True) -> BuildOutcome:
     """Run every stage; with `site`, finish with MkDocs into build/site."""
-    # Gather.
-    sources = discover(project.sources)
-    reports: list[NormalizedReport] = [normalize_report(source) for source in sources]
-    warnings = [w for report in reports for w in report.warnings()]
+    # Gather: read and check everything before a single file is written.
+    corpus = gather(project)
+    glossary: Glossary = load_glossary(project.glossary)
+    theme_ids = {t.id for t in corpus.themes}
+    glossary_problems = check(glossary, theme_ids) + corpus_problems(glossary, corpus.reports)
+    errors = [p for p in glossary_problems if p.severity == "error"]
+    if errors:
+        raise DigestError(errors)
+    english, statuses, translation_warnings = load_translations(project, corpus)
+    abstracts = load_articles(project.root / "content" / "abstracts", corpus.reports)
+    summaries = load_articles(project.root / "content" / "themes", corpus.reports)
+    warnings = corpus.warnings() + [p for p in glossary_problems if p.severity != "error"] + translation_warnings
     for warning in warnings:
         print(warning, file=sys.stderr)
     if strict and warnings:
         raise DigestError(warnings)
-    env = environment(project.templates)
+    envs = {}
+    for lang in LANGUAGES:
+        env = environment(project.templates, ("jinja2.ext.i18n",))
+        catalog = translations(project.locales, lang)
+        env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+        env.filters["label"] = lambda value, catalog=catalog: catalog.gettext(LABELS.get(value, value))
+        envs[lang.code] = env
+    renderer = Site(SiteInputs(corpus, glossary, english, abstracts, summaries, statuses), envs)
     pages: dict[str, bytes] = _hand_written(project.docs)
-    pages["index.md"] = render(env, "index.md.j2", {"reports": reports}).encode()
-    for report in reports:
-        pages[f"reports/{report.source.id}.md"] = render(env, "report.md.j2", {"report": report}).encode()
+    for path, text in renderer.pages().items():
+        pages[path] = text.encode("utf-8")
+    data = corpus_data(list(corpus.reports.values()), corpus.themes, measures_data(corpus.measures, corpus.reports))
+    import json
+
+    pages["downloads/corpus.json"] = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+    pages["downloads/glossary.tbx"] = export_tbx(glossary)
+    pages["downloads/glossary.csv"] = export_csv(glossary)
+    normalized: dict[str, bytes] = {}
+    for report in corpus.normalized:
+        for script, text in report.result.texts.items():
+            normalized[f"{report.source.id}.{script}.txt"] = text.encode()
+        normalized[f"{report.source.id}.ledger.json"] = ledger_json(report).encode()
     # Write.
-    for report in reports:
-        write_normalized(report, project.normalized)
+    sync_tree(project.normalized, normalized)
+    (project.build / "corpus.json").write_bytes(pages["downloads/corpus.json"])
     synced = sync_tree(project.pages, pages)
     if site:
-        run_mkdocs(project.mkdocs_config, project.pages, project.site)
-    return BuildOutcome(len(reports), synced, project.site if site else None, warnings)
+        run_mkdocs(project.mkdocs_config, project.pages, project.site, nav=nav(corpus))
+    return BuildOutcome(len(corpus.reports), synced, project.site if site else None, warnings)

@@ -30,6 +30,10 @@ def locate(reports: dict[str, SlicedReport], report_id: str, quote: str, paragra
         for _, p in report.outline.paragraphs()
         if wanted in skeleton(full_text(p)) or wanted in skeleton(full_text(p, "zh-Hant"))
     ]
+    if not hits and paragraph_id is None:
+        # A heading or a front line (title, highlight) is a passage too; it is cited by its section or by the top.
+        hits = [s.id for s in report.outline.sections if s.heading and wanted in skeleton(s.heading["zh-Hans"])]
+        hits += ["top" for f in report.outline.front if wanted in skeleton(f.text["zh-Hans"])]
     if paragraph_id is not None:
         if paragraph_id not in {p.id for _, p in report.outline.paragraphs()}:
             raise CitationError(f"no paragraph '{paragraph_id}' in {report_id}")

@@ -95,8 +95,8 @@ def slice_all(reports: list[NormalizedReport], themes: tuple[Theme, ...]) -> lis
 
 
 def skeleton(text: str) -> str:
-    """Han characters, letters and digits only: what a quotation must match, whatever the punctuation."""
-    return "".join(c for c in text if HAN.match(c) or c.isalnum())
+    """Han characters only: what a quotation must match, whatever the punctuation, figures or Latin letters."""
+    return "".join(HAN.findall(text))
 
 
 def corpus_data(

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .citations import Citation, CitationError, locate
-from .corpus import SlicedReport, full_text, skeleton
+from .corpus import SlicedReport, full_text
 from .datafiles import Field, LineDict, check_fields, load_yaml
 from .errors import DigestError, Problem
 from .sources import LANGS
@@ -89,8 +89,7 @@ def load_measures(path: Path, reports: dict[str, SlicedReport], theme_ids: set[s
                 continue
             located = reports[citation.report].paragraph(citation.paragraph)
             assert located is not None
-            paragraph_text = skeleton(full_text(located[1]))
-            if skeleton(entry["text"]) not in paragraph_text or skeleton(entry["text"]) not in skeleton(entry["quote"]):
+            if entry["text"] not in full_text(located[1]) or entry["text"] not in entry["quote"]:
                 problems.append(
                     Problem(str(path), f"{item['id']}: '{entry['text']}' is not in the quoted paragraph", line)
                 )

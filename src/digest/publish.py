@@ -10,6 +10,7 @@ import shutil
 import tempfile
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .errors import DigestError, Problem
 
@@ -55,7 +56,9 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, strict: bool = True) -> None:
+def run_mkdocs(
+    config_file: Path, docs_dir: Path, site_dir: Path, strict: bool = True, nav: list[Any] | None = None
+) -> None:
     """Build the site aside and swap it in: a failed build leaves the previous site untouched."""
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
@@ -70,7 +73,11 @@ def run_mkdocs(config_file: Path, docs_dir: Path, site_dir: Path, strict: bool =
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             config = load_config(
-                config_file=str(config_file), docs_dir=str(docs_dir), site_dir=str(staging), strict=strict
+                config_file=str(config_file),
+                docs_dir=str(docs_dir),
+                site_dir=str(staging),
+                strict=strict,
+                **({"nav": nav} if nav is not None else {}),
             )
             config.plugins.on_startup(command="build", dirty=False)
             try:

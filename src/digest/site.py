@@ -367,6 +367,7 @@ class Site:
             "t": "en" if lang.code == "en" else lang.script,
             "script": lang.script,
             "reports": self.reports,
+            "report_by_id": self.corpus.reports,
             "themes": self.corpus.themes,
             "theme_by_id": self.themes,
             "measures": self.corpus.measures,

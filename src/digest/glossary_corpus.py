@@ -1,0 +1,46 @@
+"""Glossary checks against the corpus: contexts that really occur, entries that are really used."""
+
+from __future__ import annotations
+
+from .citations import CitationError, locate
+from .corpus import SlicedReport, full_text
+from .errors import Problem
+from .glossary import Glossary
+from .termmatch import TermMatcher
+
+
+def corpus_problems(glossary: Glossary, reports: dict[str, SlicedReport]) -> list[Problem]:
+    problems: list[Problem] = []
+    for entry in glossary.entries:
+        for context in entry.contexts:
+            try:
+                locate(reports, context.report, context.quote)
+            except CitationError as exc:
+                problems.append(
+                    Problem(
+                        entry.path,
+                        f"context: {exc}",
+                        entry.lines.get("context"),
+                        "copy the quote from `digest slice` output",
+                    )
+                )
+    matcher = TermMatcher(glossary.forms())
+    used: set[str] = set()
+    for report in reports.values():
+        texts = [full_text(p) for _, p in report.outline.paragraphs()]
+        texts += [s.heading["zh-Hans"] for s in report.outline.sections if s.heading]
+        texts += [f.text["zh-Hans"] for f in report.outline.front]
+        for text in texts:
+            used.update(m.entry for m in matcher.find(text))
+    for entry in glossary.entries:
+        if entry.id not in used and entry.status != "deprecated":
+            problems.append(
+                Problem(
+                    entry.path,
+                    f"'{entry.headword.zh_hans}' never occurs in the corpus",
+                    entry.lines.get("terms"),
+                    "check the written form against the reports",
+                    "warning",
+                )
+            )
+    return problems

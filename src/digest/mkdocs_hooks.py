@@ -1,0 +1,32 @@
+"""MkDocs hooks: give every language its own 404 page.
+
+mkdocs-static-i18n builds each language in turn into the same site folder, and each build writes the
+theme's 404.html at the top, so only the last language's survived. After each language's build its
+404.html is moved into that language's folder; the default language's is put back at the top.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+from typing import Any
+
+
+def on_post_build(config: Any, **_: Any) -> None:
+    i18n = config.plugins.get("i18n")
+    if i18n is None:
+        return
+    site = Path(config.site_dir)
+    page = site / "404.html"
+    if not page.exists():
+        return
+    language = i18n.current_language
+    default = i18n.default_language
+    stash = site / ".404.default.html"
+    if language == default:
+        shutil.copyfile(page, stash)
+    else:
+        (site / language).mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(page, site / language / "404.html")
+    if language == list(i18n.build_languages)[-1] and stash.exists():
+        shutil.move(stash, page)
