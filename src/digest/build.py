@@ -14,7 +14,6 @@ from .exchange import export_csv, export_tbx
 from .glossary import Glossary, check, load_glossary
 from .glossary_corpus import corpus_problems
 from .i18n import LANGUAGES, translations
-from .ui_terms import LABELS
 from .measures import measures_data
 from .normalize.report import ledger_json
 from .pipeline import Corpus, gather
@@ -23,6 +22,7 @@ from .publish import SyncResult, run_mkdocs, sync_tree
 from .render import environment
 from .site import Site, SiteInputs
 from .translate import catalog_path, read_catalog, status, translation_map, units
+from .ui_terms import LABELS
 
 
 @dataclass

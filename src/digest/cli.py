@@ -66,6 +66,96 @@ def cmd_slice(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_glossary(args: argparse.Namespace) -> int:
+    from .exchange import export_csv, export_tbx, import_csv, import_tbx
+    from .glossary import Glossary, check, load_glossary, write_entries
+
+    project = _project(args)
+    if args.action == "import":
+        path = Path(args.file)
+        data = path.read_bytes()
+        entries = import_csv(data, path) if path.suffix.lower() == ".csv" else import_tbx(data, path)
+        written = write_entries(entries, project.glossary)
+        load_glossary(project.glossary)  # what was imported must read back cleanly
+        print(f"imported {len(entries)} entries from {display_path(path)}; {len(written)} files changed")
+        return 0
+    glossary: Glossary = load_glossary(project.glossary)
+    if args.action == "export":
+        data = export_tbx(glossary) if args.format == "tbx" else export_csv(glossary)
+        if args.output:
+            Path(args.output).write_bytes(data)
+            print(f"wrote {len(glossary.entries)} entries to {args.output}")
+        else:
+            sys.stdout.buffer.write(data)
+        return 0
+    from .glossary_corpus import corpus_problems
+    from .pipeline import gather
+
+    corpus = gather(project)
+    if args.action == "suggest":
+        from .suggest import suggest
+
+        for line in suggest(glossary, corpus.reports, args.limit):
+            print(line)
+        return 0
+    problems = check(glossary, {t.id for t in corpus.themes}) + corpus_problems(glossary, corpus.reports)
+    for problem in problems:
+        print(problem, file=sys.stderr)
+    errors = [p for p in problems if p.severity == "error"]
+    warnings = len(problems) - len(errors)
+    print(f"{len(glossary.entries)} entries: {len(errors)} errors, {warnings} warnings")
+    return 1 if errors or (args.strict and warnings) else 0
+
+
+def cmd_translate(args: argparse.Namespace) -> int:
+    from .pipeline import gather
+    from .translate import catalog_path, read_catalog, status, update, write_catalog
+
+    project = _project(args)
+    corpus = gather(project)
+    if args.action == "update":
+        for report_id, report in sorted(corpus.reports.items()):
+            path = catalog_path(project.translations, report_id)
+            catalog, counts = update(report, read_catalog(path) if path.exists() else None)
+            changed = write_catalog(catalog, path)
+            summary = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
+            print(f"{display_path(path)}: {summary}{'' if changed else ' (unchanged)'}")
+        return 0
+    if args.action == "status":
+        print(f"{'report':32} {'units':>6} {'translated':>11} {'fuzzy':>6} {'untranslated':>13}")
+        total = [0, 0, 0, 0]
+        for report_id, report in sorted(corpus.reports.items()):
+            path = catalog_path(project.translations, report_id)
+            s = status(report, read_catalog(path) if path.exists() else None)
+            print(f"{report_id:32} {s.total:6} {s.translated:6} {s.percent:3.0f}% {s.fuzzy:6} {s.untranslated:13}")
+            total = [a + b for a, b in zip(total, (s.total, s.translated, s.fuzzy, s.untranslated), strict=True)]
+        print(
+            f"{'all':32} {total[0]:6} {total[1]:6} {100 * total[1] / max(total[0], 1):3.0f}% {total[2]:6} {total[3]:13}"
+        )
+        return 0
+    from .build import load_translations
+    from .glossary import load_glossary
+    from .termmatch import TermMatcher
+    from .translation_check import check_report
+
+    glossary = load_glossary(project.glossary)
+    english, _, _ = load_translations(project, corpus)
+    matcher = TermMatcher(glossary.forms())
+    findings = [f for r in corpus.reports.values() for f in check_report(r, english[r.id], glossary, matcher)]
+    for finding in findings:
+        where = display_path(catalog_path(project.translations, finding.report))
+        print(f"{where}: {finding.unit}: {finding.message}")
+    print(f"{len(findings)} findings")
+    return 1 if findings else 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    from .serve import serve
+
+    serve(_project(args), host=args.host, port=args.port)
+    return 0
+
+
 def cmd_new_report(args: argparse.Namespace) -> int:
     from .scaffold import scaffold
 
@@ -104,6 +194,21 @@ def parser() -> argparse.ArgumentParser:
     new = add("new-report", cmd_new_report, "Scaffold the sidecar YAML for a new raw report file.")
     new.add_argument("file", help="the raw file, already in source_texts/")
     new.add_argument("--update", action="store_true", help="refresh the detected encoding and script only")
+
+    glossary = add("glossary", cmd_glossary, "Check, export, import the glossary; suggest new terms.")
+    glossary.add_argument("action", choices=["check", "suggest", "export", "import"])
+    glossary.add_argument("file", nargs="?", help="for import: a .tbx or .csv file")
+    glossary.add_argument("--format", choices=["tbx", "csv"], default="tbx", help="for export")
+    glossary.add_argument("-o", "--output", help="for export: write here instead of standard output")
+    glossary.add_argument("--limit", type=int, default=40, help="for suggest: how many candidates")
+    glossary.add_argument("--strict", action="store_true", help="for check: warnings fail too")
+
+    translate = add("translate", cmd_translate, "Keep the English catalogs in step; report and check them.")
+    translate.add_argument("action", choices=["update", "status", "check"])
+
+    serve = add("serve", cmd_serve, "Live preview: rebuild on every change and reload the browser.")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=8000)
 
     build = add("build", cmd_build, "Run every stage and build the site into build/site.")
     build.add_argument("--strict", action="store_true", help="warnings are errors")

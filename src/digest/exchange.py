@@ -13,7 +13,7 @@ import xml.etree.ElementTree as ET
 from collections import OrderedDict
 from pathlib import Path
 
-from lxml import etree
+from lxml import etree  # type: ignore[import-untyped]
 
 from .errors import DigestError, Problem
 from .glossary import Context, Entry, Glossary, Term
@@ -91,9 +91,8 @@ def export_tbx(glossary: Glossary) -> bytes:
             _sub(tig, "termNote", ADMIN["preferred" if index == 0 else "admitted"], type="administrativeStatus")
     ET.indent(martif)
     doctype = '<!DOCTYPE martif SYSTEM "TBXBasiccoreStructV02.dtd">\n'
-    return (
-        b'<?xml version="1.0" encoding="UTF-8"?>\n' + doctype.encode() + ET.tostring(martif, encoding="utf-8") + b"\n"
-    )
+    serialized = ET.tostring(martif, encoding="unicode")
+    return ('<?xml version="1.0" encoding="UTF-8"?>\n' + doctype + serialized + "\n").encode("utf-8")
 
 
 def import_tbx(data: bytes, path: Path) -> tuple[Entry, ...]:

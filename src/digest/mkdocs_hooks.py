@@ -7,9 +7,27 @@ theme's 404.html at the top, so only the last language's survived. After each la
 
 from __future__ import annotations
 
+import os
 import shutil
+import sys
 from pathlib import Path
 from typing import Any
+
+
+def on_pre_build(config: Any, **_: Any) -> None:
+    """Under `digest serve`, run the pipeline before each rebuild so edited inputs reach the pages."""
+    root = os.environ.get("DIGEST_SERVE_ROOT")
+    if not root:
+        return
+    from digest.build import build
+    from digest.errors import DigestError
+    from digest.project import Project
+
+    try:
+        print(build(Project(Path(root)), site=False).describe(), file=sys.stderr)
+    except DigestError as exc:
+        for problem in exc.problems:
+            print(problem, file=sys.stderr)
 
 
 def on_post_build(config: Any, **_: Any) -> None:

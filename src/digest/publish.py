@@ -72,13 +72,10 @@ def run_mkdocs(
     logger.addHandler(collector)
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            config = load_config(
-                config_file=str(config_file),
-                docs_dir=str(docs_dir),
-                site_dir=str(staging),
-                strict=strict,
-                **({"nav": nav} if nav is not None else {}),
-            )
+            overrides: dict[str, Any] = {"docs_dir": str(docs_dir), "site_dir": str(staging), "strict": strict}
+            if nav is not None:
+                overrides["nav"] = nav
+            config = load_config(config_file=str(config_file), **overrides)
             config.plugins.on_startup(command="build", dirty=False)
             try:
                 mkdocs_build(config)
