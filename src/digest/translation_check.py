@@ -22,20 +22,27 @@ class Finding:
 
 
 def comparable(text: str) -> str:
-    """Lower case, straight quotes and hyphens as spaces, single spaces: renderings match however punctuated."""
+    """Lower case, quotes and hyphens as spaces, single spaces: renderings match however punctuated."""
     text = text.lower().replace("’", "'")
-    text = re.sub(r"[\"“”‘()\[\],;:.!?]", " ", text)
+    text = re.sub(r"(?<![a-z])'|'(?![a-z])", " ", text)
+    text = re.sub(r"[\"“”‘()\[\],;:.!?+]", " ", text)
     text = re.sub(r"[-–—/]", " ", text)
     return " " + " ".join(text.split()) + " "
 
 
 def has_rendering(english: str, rendering: str) -> bool:
     """Whether the English contains the rendering, allowing a plural or a possessive on its last word."""
-    wanted = comparable(rendering).strip()
+    wanted = comparable(rendering).strip().removeprefix("the ")
     if not wanted:
         return True
-    pattern = r"(?<![a-z])" + re.escape(wanted) + r"(?:s|es|'s|s')?(?![a-z])"
-    return re.search(pattern, comparable(english)) is not None
+    words = wanted.split(" ")
+    last = re.escape(words[-1])
+    if words[-1].endswith("y"):
+        last = re.escape(words[-1][:-1]) + "(?:y|ies)"
+    elif words[-1].endswith("s"):
+        last = re.escape(words[-1]) + "?"  # a plural rendering also covers the singular
+    pattern = r"(?<![a-z])" + " ".join(re.escape(w) for w in words[:-1]) + (" " if len(words) > 1 else "") + last
+    return re.search(pattern + r"(?:s|es|'s|s')?(?![a-z])", comparable(english)) is not None
 
 
 def check_report(
