@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import codecs
+import os
 import contextlib
 import functools
 import re
@@ -84,6 +85,12 @@ def _decode_whole(data: bytes) -> tuple[str, str] | None:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    try:
+        # UTF-8 whose only flaw is encoded lone surrogates (as some exporters write): keep them for the
+        # control_characters step, which removes them and records it.
+        return data.decode("utf-8", "surrogatepass"), "utf-8 (lone surrogates)"
+    except UnicodeDecodeError:
+        pass
     utf16 = _looks_utf16(data)
     if utf16:
         return data.decode(utf16), utf16
@@ -109,8 +116,18 @@ def _is_binary(text: str) -> bool:
     return controls / max(len(sample), 1) > 0.05
 
 
+MAX_MEGABYTES = float(os.environ.get("DIGEST_MAX_REPORT_MB", "16"))
+
+
 def decode(data: bytes, path: Path) -> Decoded:
     """Read bytes as text. Whole-file encodings first; failing that, line by line (mixed-encoding scrapes)."""
+    size = len(data) / 1e6
+    if size > MAX_MEGABYTES:
+        raise fail(
+            path,
+            f"the file is {size:.1f} MB; reports over {MAX_MEGABYTES:g} MB are refused as likely not a single report",
+            hint="split it into reports, or raise DIGEST_MAX_REPORT_MB",
+        )
     if not data.strip():
         raise fail(path, "the file is empty", hint="remove it or replace it with the report's text")
     binary = fail(path, "this looks like a binary file, not a text report", hint="export the report as plain text")

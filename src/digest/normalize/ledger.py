@@ -39,14 +39,27 @@ def diff(before: str, after: str) -> tuple[Edit, ...]:
     new_lines = after.splitlines(keepends=True)
     old_offsets = _offsets(old_lines)
     edits: list[Edit] = []
-    matcher = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=False)
-    for tag, i1, i2, j1, j2 in matcher.get_opcodes():
+    if len(old_lines) == len(new_lines):
+        # Most steps keep every line: pair them directly instead of aligning (which is quadratic on repeats).
+        opcodes = [
+            ("equal" if a == b else "replace", i, i + 1, i, i + 1)
+            for i, (a, b) in enumerate(zip(old_lines, new_lines, strict=True))
+        ]
+    else:
+        # Exact alignment for report-sized texts; past that, difflib's junk heuristic keeps it near linear.
+        exact = len(old_lines) + len(new_lines) < 4000
+        opcodes = difflib.SequenceMatcher(None, old_lines, new_lines, autojunk=not exact).get_opcodes()
+    for tag, i1, i2, j1, j2 in opcodes:
         if tag == "equal":
             continue
         old_block = "".join(old_lines[i1:i2])
         new_block = "".join(new_lines[j1:j2])
         base = old_offsets[i1]
-        if tag == "replace" and len(old_block) * len(new_block) < 40_000_000:
+        if tag == "replace" and i2 - i1 == j2 - j1:
+            # Line for line (most steps keep the lines): a character diff per pair stays small.
+            for k in range(i2 - i1):
+                edits.extend(_char_edits(old_lines[i1 + k], new_lines[j1 + k], old_offsets[i1 + k]))
+        elif tag == "replace" and len(old_block) * len(new_block) < 20_000_000:
             edits.extend(_char_edits(old_block, new_block, base))
         else:
             edits.append(Edit(base, old_block, new_block))
