@@ -8,15 +8,20 @@ import pytest
 import yaml
 
 from digest.normalize import normalize_text
-from digest.normalize.steps import BRANCHES, REGISTRY
+from digest.normalize.steps import BRANCHES, REGISTRY, chrome_rules, chrome_step
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "normalize.yml").read_text(encoding="utf-8"))
-STEPS = {**{name: info.run for name, info in REGISTRY.items()}, **{n: f for n, f, _ in BRANCHES.values()}}
+CHROME = chrome_rules(Path(__file__).resolve().parents[1] / "data" / "chrome.yml")
+STEPS = {
+    **{name: info.run for name, info in REGISTRY.items()},
+    **{n: f for n, f, _ in BRANCHES.values()},
+    "site_chrome": chrome_step(CHROME),
+}
 
 
 def run(step: str, text: str) -> str:
     if step == "pipeline":
-        return normalize_text(text).texts["zh-Hans"]
+        return normalize_text(text, (), CHROME).texts["zh-Hans"]
     return STEPS[step](text)
 
 

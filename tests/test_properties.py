@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from digest.normalize import normalize_text, rebuild_raw
 from digest.normalize.ledger import apply, diff, invert
+from digest.normalize.steps import chrome_rules
+
+CHROME = chrome_rules(Path(__file__).resolve().parents[1] / "data" / "chrome.yml")
 
 # Text drawn from the alphabet of the scrapes: Han characters, pinyin letters, folded punctuation,
 # entities, private-use characters, controls and newlines, mixed with anything at all.
@@ -20,7 +25,7 @@ scrape_text = st.lists(st.one_of(SCRAPE_ALPHABET, st.characters()), max_size=300
 @settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(scrape_text)
 def test_normalize_never_raises_and_ledger_rebuilds_input(text: str) -> None:
-    result = normalize_text(text)
+    result = normalize_text(text, (), CHROME)
     for script in ("zh-Hans", "zh-Hant"):
         assert rebuild_raw(result, script) == text
 

@@ -25,17 +25,14 @@ def _report_problems(problems: Sequence[Problem], strict: bool) -> None:
 
 
 def cmd_normalize(args: argparse.Namespace) -> int:
-    from .normalize.report import normalize_report, summary, write_normalized
-    from .sources import discover
+    from .normalize.report import summary, write_normalized
+    from .pipeline import normalize_all
 
     project = _project(args)
-    sources = discover(project.sources)
-    if args.report:
-        sources = [s for s in sources if s.id == args.report]
-        if not sources:
-            raise DigestError(f"no report with id '{args.report}' (see source_texts/*.yml)")
-    for source in sources:
-        report = normalize_report(source)
+    reports = normalize_all(project, args.report)
+    if args.report and not reports:
+        raise DigestError(f"no report with id '{args.report}' (see source_texts/*.yml)")
+    for report in reports:
         if args.report:
             print(summary(report))
         else:
@@ -157,9 +154,10 @@ def cmd_serve(args: argparse.Namespace) -> int:
 
 
 def cmd_new_report(args: argparse.Namespace) -> int:
+    from .normalize.steps import chrome_rules
     from .scaffold import scaffold
 
-    path = scaffold(Path(args.file), update=args.update)
+    path = scaffold(Path(args.file), update=args.update, chrome=chrome_rules(_project(args).data / "chrome.yml"))
     print(f"{'updated' if args.update else 'wrote'} {display_path(path)}: check it, then run `digest normalize`")
     return 0
 

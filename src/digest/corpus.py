@@ -73,6 +73,14 @@ def slice_all(reports: list[NormalizedReport], themes: tuple[Theme, ...]) -> lis
             previous = chosen
             figures[paragraph.id] = extract(text)
         known = {p.id for _, p in outline.paragraphs()}
+        if not known:
+            problems.append(
+                Problem(
+                    str(report.source.raw_path),
+                    "no body text left once site furniture is removed",
+                    hint="check that the file holds the report itself, not only the page around it",
+                )
+            )
         for paragraph_id, theme_list in pinned.items():
             if paragraph_id not in known:
                 problems.append(

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import codecs
-import os
 import contextlib
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path

@@ -8,6 +8,7 @@ from .corpus import SlicedReport, slice_all
 from .errors import Problem
 from .measures import Measure, load_measures
 from .normalize.report import NormalizedReport, normalize_report
+from .normalize.steps import chrome_rules
 from .project import Project
 from .sources import discover
 from .themes import Theme, load_themes
@@ -31,7 +32,8 @@ def normalize_all(project: Project, report_id: str | None = None) -> list[Normal
     sources = discover(project.sources)
     if report_id is not None:
         sources = [s for s in sources if s.id == report_id]
-    return [normalize_report(source) for source in sources]
+    chrome = chrome_rules(project.data / "chrome.yml")
+    return [normalize_report(source, chrome) for source in sources]
 
 
 def gather(project: Project) -> Corpus:

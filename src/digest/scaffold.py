@@ -10,7 +10,7 @@ import yaml
 from .errors import fail
 from .ingest import HAN, detect_script, read_raw
 from .normalize import normalize_text
-from .normalize.steps import to_simplified, to_traditional
+from .normalize.steps import ChromeRule, to_simplified, to_traditional
 
 
 def guess_title(clean_text: str) -> str:
@@ -32,7 +32,7 @@ def _slug(title: str, year: str) -> str:
     return "-".join([*words[:4], year] if year else words[:4]) or "new-report"
 
 
-def scaffold(raw_path: Path, update: bool = False) -> Path:
+def scaffold(raw_path: Path, update: bool = False, chrome: tuple[ChromeRule, ...] = ()) -> Path:
     """Write `<raw stem>.yml` beside the raw file; with update, refresh only the detected fields."""
     sidecar = raw_path.with_suffix(".yml")
     decoded = read_raw(raw_path)
@@ -48,7 +48,7 @@ def scaffold(raw_path: Path, update: bool = False) -> Path:
         return sidecar
     if sidecar.exists():
         raise fail(sidecar, "a sidecar already exists", hint="edit it, or use --update to refresh detected fields")
-    result = normalize_text(decoded.text)
+    result = normalize_text(decoded.text, (), chrome)
     title = guess_title(result.texts[script])
     facts = result.facts
     date = facts.get("published") or facts.get("date_written") or ""

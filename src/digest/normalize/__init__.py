@@ -10,7 +10,17 @@ from dataclasses import dataclass, field
 
 from .ledger import Edit, StepRecord, apply, diff, invert, map_back
 from .mojibake import find_suspects
-from .steps import BRANCHES, REGISTRY, REPAIRS_SUMMARY, Repair, chrome_facts, repairs_step
+from .steps import (
+    BRANCHES,
+    CHROME_SUMMARY,
+    REGISTRY,
+    REPAIRS_SUMMARY,
+    ChromeRule,
+    Repair,
+    chrome_facts,
+    chrome_step,
+    repairs_step,
+)
 
 __all__ = [
     "Edit",
@@ -67,12 +77,14 @@ class Normalized:
 def step_summaries() -> dict[str, str]:
     summaries = {name: info.summary for name, info in REGISTRY.items()}
     summaries["maintainer_repairs"] = REPAIRS_SUMMARY
-    summaries.update({name: summary for name, _, summary in BRANCHES.values()})
-    return summaries
+    summaries["site_chrome"] = CHROME_SUMMARY
+    ordered = {name: summaries[name] for name in ORDER}
+    ordered.update({name: summary for name, _, summary in BRANCHES.values()})
+    return ordered
 
 
-def normalize_text(text: str, repairs: tuple[Repair, ...] = ()) -> Normalized:
-    """Run every step on one report's decoded text."""
+def normalize_text(text: str, repairs: tuple[Repair, ...] = (), chrome: tuple[ChromeRule, ...] = ()) -> Normalized:
+    """Run every step on one report's decoded text, with the report's repairs and the site-chrome rules."""
     records: list[StepRecord] = []
     suspects: tuple[SuspectSpan, ...] = ()
     facts: dict[str, str] = {}
@@ -83,10 +95,11 @@ def normalize_text(text: str, repairs: tuple[Repair, ...] = ()) -> Normalized:
             for repair in repairs:
                 (applied if repair.find in text else unused).append(repair)
             run = repairs_step(repairs)
+        elif name == "site_chrome":
+            facts = chrome_facts(text, chrome)
+            run = chrome_step(chrome)
         else:
             run = REGISTRY[name].run
-        if name == "site_chrome":
-            facts = chrome_facts(text)
         after = run(text)
         records.append(StepRecord(name, diff(text, after)))
         text = after

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 
@@ -39,6 +40,7 @@ def diff(before: str, after: str) -> tuple[Edit, ...]:
     new_lines = after.splitlines(keepends=True)
     old_offsets = _offsets(old_lines)
     edits: list[Edit] = []
+    opcodes: Sequence[tuple[str, int, int, int, int]]
     if len(old_lines) == len(new_lines):
         # Most steps keep every line: pair them directly instead of aligning (which is quadratic on repeats).
         opcodes = [

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from ..ingest import detect_script, read_raw
 from ..sources import ReportSource
 from . import Normalized, normalize_text, step_summaries
 from .ledger import to_json
-from .steps import load_repairs
+from .steps import ChromeRule, load_repairs
 
 
 @dataclass(frozen=True)
@@ -56,9 +57,9 @@ class NormalizedReport:
         return found
 
 
-def normalize_report(source: ReportSource) -> NormalizedReport:
+def normalize_report(source: ReportSource, chrome: tuple[ChromeRule, ...] = ()) -> NormalizedReport:
     decoded = read_raw(source.raw_path)
-    result = normalize_text(decoded.text, load_repairs(source.repairs_path))
+    result = normalize_text(decoded.text, load_repairs(source.repairs_path), chrome)
     return NormalizedReport(source, decoded.encoding, detect_script(decoded.text), result, decoded.text)
 
 
@@ -75,7 +76,9 @@ def ledger_json(report: NormalizedReport) -> str:
         "repairs": [{"find": r.find, "replace": r.replace, "reason": r.reason} for r in result.repairs_applied],
         "step_summaries": step_summaries(),
     }
-    return json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    # Lone surrogates removed from a raw file are kept in the ledger as JSON escapes (valid, and UTF-8 safe).
+    return re.sub(r"[\ud800-\udfff]", lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
 
 def write_normalized(report: NormalizedReport, folder: Path) -> list[Path]:

@@ -138,11 +138,10 @@ class ChromeRule:
     fields: dict[str, str]
 
 
-CHROME_FILE = Path(__file__).resolve().parents[3] / "data" / "chrome.yml"
-
-
 @functools.cache
-def chrome_rules(path: Path = CHROME_FILE) -> tuple[ChromeRule, ...]:
+def chrome_rules(path: Path) -> tuple[ChromeRule, ...]:
+    if not path.exists():
+        return ()
     data = load_yaml(path)
     spec = (
         Field("name", (str,)),
@@ -174,20 +173,20 @@ def _t2s() -> Any:
     return opencc.OpenCC("t2s")
 
 
-def match_chrome(line: str) -> tuple[ChromeRule, re.Match[str]] | None:
+def match_chrome(line: str, rules: tuple[ChromeRule, ...]) -> tuple[ChromeRule, re.Match[str]] | None:
     probe = _t2s().convert(line.strip().replace("\xa0", " "))
-    for rule in chrome_rules():
+    for rule in rules:
         found = rule.pattern.search(probe)
         if found:
             return rule, found
     return None
 
 
-def chrome_facts(text: str) -> dict[str, str]:
+def chrome_facts(text: str, rules: tuple[ChromeRule, ...]) -> dict[str, str]:
     """The facts that a report's site furniture carries (publisher, dates, index number), read before removal."""
     facts: dict[str, str] = {}
     for line in text.split("\n"):
-        hit = match_chrome(line)
+        hit = match_chrome(line, rules)
         if hit is None:
             continue
         rule, found = hit
@@ -203,9 +202,16 @@ def chrome_facts(text: str) -> dict[str, str]:
     return facts
 
 
-@step("site_chrome", "Remove site furniture: welcome banners, editor lines, font widgets, like and follow lines.")
-def site_chrome(text: str) -> str:
-    return "\n".join(line for line in text.split("\n") if match_chrome(line) is None)
+CHROME_SUMMARY = "Remove site furniture: welcome banners, editor lines, font widgets, like and follow lines."
+
+
+def chrome_step(rules: tuple[ChromeRule, ...]) -> Step:
+    """The step that takes the maintained chrome rules (data/chrome.yml): lines they match are removed."""
+
+    def site_chrome(text: str) -> str:
+        return "\n".join(line for line in text.split("\n") if match_chrome(line, rules) is None)
+
+    return site_chrome
 
 
 SENTENCE_MARKS = "。，,；;：:“”"
