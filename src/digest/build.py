@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import json
 import sys
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import Cache, file_bytes, key
 from .content import load_articles
 from .corpus import corpus_data
 from .errors import DigestError, Problem, display_path
@@ -16,11 +19,12 @@ from .glossary_corpus import corpus_problems
 from .i18n import LANGUAGES, translations
 from .measures import measures_data
 from .normalize.report import ledger_json
-from .pipeline import Corpus, gather
+from .pipeline import Corpus, gather, terminal_progress
 from .project import Project
 from .publish import SyncResult, run_mkdocs, sync_tree
 from .render import environment
 from .site import Site, SiteInputs
+from .termmatch import TermMatcher
 from .translate import catalog_path, read_catalog, status, translation_map, units
 from .ui_terms import LABELS
 
@@ -31,17 +35,54 @@ class BuildOutcome:
     pages: SyncResult
     site: Path | None
     warnings: list[Problem] = field(default_factory=list)
+    processed: int = 0
+    site_files: SyncResult | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    skipped: bool = False
 
     def describe(self) -> str:
+        if self.skipped:
+            return f"nothing changed since the last build: no stage run, no page written ({display_path(self.site or '.')})"
         lines = [
-            f"{self.reports} reports; pages: {len(self.pages.written)} written, "
-            f"{len(self.pages.unchanged)} unchanged, {len(self.pages.removed)} removed",
+            f"{self.reports} reports ({self.processed} processed, {self.reports - self.processed} from cache); "
+            f"pages: {len(self.pages.written)} written, {len(self.pages.unchanged)} unchanged, {len(self.pages.removed)} removed",
         ]
+        if self.site_files:
+            lines.append(
+                f"site files: {len(self.site_files.written)} written, {len(self.site_files.unchanged)} unchanged, "
+                f"{len(self.site_files.removed)} removed"
+            )
         if self.warnings:
             lines.append(f"{len(self.warnings)} warnings")
         if self.site:
             lines.append(f"site: {display_path(self.site)}/index.html")
         return "\n".join(lines)
+
+
+INPUT_FOLDERS = (
+    "source_texts",
+    "data",
+    "glossary",
+    "translations",
+    "content",
+    "templates",
+    "locales",
+    "docs",
+    "overrides",
+)
+
+
+def fingerprint(project: Project) -> str:
+    """One hash of every input, the configuration and the code: equal means a rebuild would change nothing."""
+    parts: list[bytes | str] = [str(project.root.name)]
+    for name in INPUT_FOLDERS:
+        folder = project.root / name
+        for path in sorted(folder.rglob("*")) if folder.exists() else []:
+            if path.is_file():
+                parts += [path.relative_to(project.root).as_posix(), path.read_bytes()]
+    for path in (project.mkdocs_config, project.root / "requirements.txt"):
+        parts.append(file_bytes(path))
+    return key(*parts)
 
 
 def load_translations(
@@ -113,16 +154,40 @@ def _hand_written(docs: Path) -> dict[str, bytes]:
     return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
 
 
-def build(project: Project, strict: bool = False, site: bool = True) -> BuildOutcome:
-    """Run every stage; with `site`, finish with MkDocs into build/site."""
+def build(project: Project, strict: bool = False, site: bool = True, force: bool = False) -> BuildOutcome:
+    """Run every stage; with `site`, finish with MkDocs into build/site.
+
+    Nothing is written until everything has been read and checked; a build whose inputs are unchanged
+    since the last successful one does no work at all.
+    """
+    timings: dict[str, float] = {}
+    clock = time.perf_counter()
+
+    def lap(name: str) -> None:
+        nonlocal clock
+        now = time.perf_counter()
+        timings[name] = now - clock
+        clock = now
+
+    stamp = project.build / ".fingerprint"
+    print_ = fingerprint(project)
+    if site and not force and project.site.is_dir() and stamp.exists() and stamp.read_text() == print_:
+        return BuildOutcome(
+            0, SyncResult((), (), ()), project.site, skipped=True, timings={"fingerprint": time.perf_counter() - clock}
+        )
+    lap("fingerprint")
     # Gather: read and check everything before a single file is written.
-    corpus = gather(project)
+    cache = Cache(project.build / "cache")
+    corpus = gather(project, cache, terminal_progress("reports"))
+    lap("normalize+slice")
     glossary: Glossary = load_glossary(project.glossary)
+    matcher = TermMatcher(glossary.forms())
     theme_ids = {t.id for t in corpus.themes}
-    glossary_problems = check(glossary, theme_ids) + corpus_problems(glossary, corpus.reports)
+    glossary_problems = check(glossary, theme_ids) + corpus_problems(glossary, corpus.reports, matcher)
     errors = [p for p in glossary_problems if p.severity == "error"]
     if errors:
         raise DigestError(errors)
+    lap("glossary")
     english, statuses, translation_warnings = load_translations(project, corpus)
     abstracts = load_articles(project.root / "content" / "abstracts", corpus.reports)
     summaries = load_articles(project.root / "content" / "themes", corpus.reports)
@@ -131,6 +196,7 @@ def build(project: Project, strict: bool = False, site: bool = True) -> BuildOut
         print(warning, file=sys.stderr)
     if strict and warnings:
         raise DigestError(warnings)
+    lap("translations+content")
     envs = {}
     for lang in LANGUAGES:
         env = environment(project.templates, ("jinja2.ext.i18n",))
@@ -138,14 +204,13 @@ def build(project: Project, strict: bool = False, site: bool = True) -> BuildOut
         env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
         env.filters["label"] = lambda value, catalog=catalog: catalog.gettext(LABELS.get(value, value))
         envs[lang.code] = env
-    renderer = Site(SiteInputs(corpus, glossary, english, abstracts, summaries, statuses), envs)
+    renderer = Site(SiteInputs(corpus, glossary, english, abstracts, summaries, statuses), envs, matcher)
     pages: dict[str, bytes] = _hand_written(project.docs)
     for path, text in renderer.pages().items():
         pages[path] = text.encode("utf-8")
     data = corpus_data(list(corpus.reports.values()), corpus.themes, measures_data(corpus.measures, corpus.reports))
-    import json
-
-    pages["downloads/corpus.json"] = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+    corpus_json = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+    pages["downloads/corpus.json"] = corpus_json
     pages["downloads/glossary.tbx"] = export_tbx(glossary)
     pages["downloads/glossary.csv"] = export_csv(glossary)
     normalized: dict[str, bytes] = {}
@@ -153,10 +218,26 @@ def build(project: Project, strict: bool = False, site: bool = True) -> BuildOut
         for script, text in report.result.texts.items():
             normalized[f"{report.source.id}.{script}.txt"] = text.encode()
         normalized[f"{report.source.id}.ledger.json"] = ledger_json(report).encode()
+    lap("render")
     # Write.
     sync_tree(project.normalized, normalized)
-    (project.build / "corpus.json").write_bytes(pages["downloads/corpus.json"])
+    corpus_path = project.build / "corpus.json"
+    if not corpus_path.exists() or corpus_path.read_bytes() != corpus_json:
+        corpus_path.write_bytes(corpus_json)
     synced = sync_tree(project.pages, pages)
+    lap("write")
+    site_files = None
     if site:
-        run_mkdocs(project.mkdocs_config, project.pages, project.site, nav=nav(corpus))
-    return BuildOutcome(len(corpus.reports), synced, project.site if site else None, warnings)
+        stamp.unlink(missing_ok=True)
+        site_files = run_mkdocs(project.mkdocs_config, project.pages, project.site, nav=nav(corpus))
+        stamp.write_text(print_)
+        lap("mkdocs")
+    return BuildOutcome(
+        len(corpus.reports),
+        synced,
+        project.site if site else None,
+        warnings,
+        corpus.processed,
+        site_files,
+        timings,
+    )

@@ -165,7 +165,7 @@ def cmd_new_report(args: argparse.Namespace) -> int:
 def cmd_build(args: argparse.Namespace) -> int:
     from .build import build
 
-    outcome = build(_project(args), strict=args.strict, site=not args.no_site)
+    outcome = build(_project(args), strict=args.strict, site=not args.no_site, force=args.force)
     print(outcome.describe())
     return 0
 
@@ -211,6 +211,7 @@ def parser() -> argparse.ArgumentParser:
     build = add("build", cmd_build, "Run every stage and build the site into build/site.")
     build.add_argument("--strict", action="store_true", help="warnings are errors")
     build.add_argument("--no-site", action="store_true", help="stop before running MkDocs")
+    build.add_argument("--force", action="store_true", help="rebuild even if no input changed")
     return main
 
 

@@ -50,53 +50,61 @@ def _hints(report: NormalizedReport) -> tuple[SlicingHints, dict[str, list[str]]
     return hints, pinned
 
 
-def slice_all(reports: list[NormalizedReport], themes: tuple[Theme, ...]) -> list[SlicedReport]:
-    """Slice, tag and measure every report; sidecar pins that name no paragraph or theme are errors."""
+def slice_one(report: NormalizedReport, themes: tuple[Theme, ...]) -> tuple[SlicedReport, list[Problem]]:
+    """Slice, tag and measure one report; sidecar pins that name no paragraph or theme are problems."""
     theme_ids = {t.id for t in themes}
+    problems: list[Problem] = []
+    hints, pinned = _hints(report)
+    outline = slice_report(
+        report.source.id, report.result.texts, report.source.title["zh-Hans"], hints, str(report.source.raw_path)
+    )
+    tags: dict[str, tuple[ThemeScore, ...]] = {}
+    figures: dict[str, tuple[Figure, ...]] = {}
+    previous: tuple[ThemeScore, ...] = ()
+    for section, paragraph in outline.paragraphs():
+        heading = section.heading["zh-Hans"] if section.heading else ""
+        text = full_text(paragraph)
+        chosen = tag(score(text, heading, themes), previous)
+        if paragraph.id in pinned:
+            chosen = tuple(ThemeScore(t, 1.0) for t in pinned[paragraph.id])
+        tags[paragraph.id] = chosen
+        previous = chosen
+        figures[paragraph.id] = extract(text)
+    known = {p.id for _, p in outline.paragraphs()}
+    if not known:
+        problems.append(
+            Problem(
+                str(report.source.raw_path),
+                "no body text left once site furniture is removed",
+                hint="check that the file holds the report itself, not only the page around it",
+            )
+        )
+    for paragraph_id, theme_list in pinned.items():
+        if paragraph_id not in known:
+            problems.append(
+                Problem(str(report.source.sidecar_path), f"slicing.themes pins unknown paragraph '{paragraph_id}'")
+            )
+        for theme in theme_list:
+            if theme not in theme_ids:
+                problems.append(
+                    Problem(str(report.source.sidecar_path), f"slicing.themes names unknown theme '{theme}'")
+                )
+    warnings = tuple(
+        dataclasses.replace(w, line=raw_line(report.result, report.raw, "zh-Hans", w.line)) if w.line else w
+        for w in outline.warnings
+    )
+    outline = dataclasses.replace(outline, warnings=warnings)
+    return SlicedReport(report, outline, tags, figures), problems
+
+
+def slice_all(reports: list[NormalizedReport], themes: tuple[Theme, ...]) -> list[SlicedReport]:
+    """Every report sliced; all problems of all reports reported together."""
     problems: list[Problem] = []
     sliced: list[SlicedReport] = []
     for report in reports:
-        hints, pinned = _hints(report)
-        outline = slice_report(
-            report.source.id, report.result.texts, report.source.title["zh-Hans"], hints, str(report.source.raw_path)
-        )
-        tags: dict[str, tuple[ThemeScore, ...]] = {}
-        figures: dict[str, tuple[Figure, ...]] = {}
-        previous: tuple[ThemeScore, ...] = ()
-        for section, paragraph in outline.paragraphs():
-            heading = section.heading["zh-Hans"] if section.heading else ""
-            text = full_text(paragraph)
-            chosen = tag(score(text, heading, themes), previous)
-            if paragraph.id in pinned:
-                chosen = tuple(ThemeScore(t, 1.0) for t in pinned[paragraph.id])
-            tags[paragraph.id] = chosen
-            previous = chosen
-            figures[paragraph.id] = extract(text)
-        known = {p.id for _, p in outline.paragraphs()}
-        if not known:
-            problems.append(
-                Problem(
-                    str(report.source.raw_path),
-                    "no body text left once site furniture is removed",
-                    hint="check that the file holds the report itself, not only the page around it",
-                )
-            )
-        for paragraph_id, theme_list in pinned.items():
-            if paragraph_id not in known:
-                problems.append(
-                    Problem(str(report.source.sidecar_path), f"slicing.themes pins unknown paragraph '{paragraph_id}'")
-                )
-            for theme in theme_list:
-                if theme not in theme_ids:
-                    problems.append(
-                        Problem(str(report.source.sidecar_path), f"slicing.themes names unknown theme '{theme}'")
-                    )
-        warnings = tuple(
-            dataclasses.replace(w, line=raw_line(report.result, report.raw, "zh-Hans", w.line)) if w.line else w
-            for w in outline.warnings
-        )
-        outline = dataclasses.replace(outline, warnings=warnings)
-        sliced.append(SlicedReport(report, outline, tags, figures))
+        result, found = slice_one(report, themes)
+        sliced.append(result)
+        problems += found
     if problems:
         raise DigestError(problems)
     return sliced

@@ -44,6 +44,10 @@ class DigestError(Exception):
         self.problems = problems
         super().__init__("\n".join(str(p) for p in problems))
 
+    def __reduce__(self) -> tuple[type[DigestError], tuple[list[Problem]]]:
+        """Problems survive the trip back from a worker process intact."""
+        return (DigestError, (self.problems,))
+
 
 def fail(path: Path | str, message: str, line: int | None = None, hint: str | None = None) -> DigestError:
     """Build the error for one problem (callers `raise fail(...)`)."""

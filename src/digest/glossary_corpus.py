@@ -9,7 +9,9 @@ from .glossary import Glossary
 from .termmatch import TermMatcher
 
 
-def corpus_problems(glossary: Glossary, reports: dict[str, SlicedReport]) -> list[Problem]:
+def corpus_problems(
+    glossary: Glossary, reports: dict[str, SlicedReport], matcher: TermMatcher | None = None
+) -> list[Problem]:
     problems: list[Problem] = []
     for entry in glossary.entries:
         for context in entry.contexts:
@@ -24,7 +26,7 @@ def corpus_problems(glossary: Glossary, reports: dict[str, SlicedReport]) -> lis
                         "copy the quote from `digest slice` output",
                     )
                 )
-    matcher = TermMatcher(glossary.forms())
+    matcher = matcher or TermMatcher(glossary.forms())
     used: set[str] = set()
     for report in reports.values():
         texts = [full_text(p) for _, p in report.outline.paragraphs()]

@@ -1,17 +1,28 @@
-"""The stages before rendering, run in order; each subcommand runs as many of them as it needs."""
+"""The stages before rendering, run in order; each subcommand runs as many of them as it needs.
+
+Per-report work (ingest, normalize, slice, tag) is cached by content hash and, when many reports need
+it, spread over every core.
+"""
 
 from __future__ import annotations
 
+import os
+import sys
+from collections.abc import Callable
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
-from .corpus import SlicedReport, slice_all
-from .errors import Problem
+from .cache import Cache, file_bytes, key
+from .corpus import SlicedReport, slice_one
+from .errors import DigestError, Problem
 from .measures import Measure, load_measures
 from .normalize.report import NormalizedReport, normalize_report
-from .normalize.steps import chrome_rules
+from .normalize.steps import ChromeRule, chrome_rules
 from .project import Project
-from .sources import discover
+from .sources import ReportSource, discover
 from .themes import Theme, load_themes
+
+PARALLEL_FROM = 16  # below this many reports to (re)process, a process pool costs more than it saves
 
 
 @dataclass(frozen=True)
@@ -22,6 +33,7 @@ class Corpus:
     themes: tuple[Theme, ...]
     reports: dict[str, SlicedReport]
     measures: tuple[Measure, ...]
+    processed: int = 0  # reports computed afresh (the rest came from the cache)
 
     def warnings(self) -> list[Problem]:
         found = [w for report in self.normalized for w in report.warnings()]
@@ -36,9 +48,89 @@ def normalize_all(project: Project, report_id: str | None = None) -> list[Normal
     return [normalize_report(source, chrome) for source in sources]
 
 
-def gather(project: Project) -> Corpus:
-    normalized = normalize_all(project)
+def process_report(
+    source: ReportSource, chrome: tuple[ChromeRule, ...], themes: tuple[Theme, ...]
+) -> tuple[SlicedReport | None, list[Problem]]:
+    """One report through ingest, normalize and slice: the unit of caching and of parallel work."""
+    try:
+        return slice_one(normalize_report(source, chrome), themes)
+    except DigestError as exc:
+        return None, exc.problems
+
+
+Progress = Callable[[int, int], None]
+
+
+def _quiet(_done: int, _total: int) -> None:
+    pass
+
+
+def process_reports(
+    project: Project,
+    sources: list[ReportSource],
+    themes: tuple[Theme, ...],
+    cache: Cache | None,
+    progress: Progress = _quiet,
+) -> tuple[dict[str, SlicedReport], int]:
+    """Every report sliced, from the cache where its inputs are unchanged; all problems at once."""
+    chrome_path = project.data / "chrome.yml"
+    chrome = chrome_rules(chrome_path)
+    shared = file_bytes(chrome_path) + b"\0" + file_bytes(project.data / "themes.yml")
+    keys = {
+        s.id: key(file_bytes(s.raw_path), file_bytes(s.sidecar_path), file_bytes(s.repairs_path), shared)
+        for s in sources
+    }
+    results: dict[str, SlicedReport] = {}
+    todo: list[ReportSource] = []
+    for source in sources:
+        cached = cache.get("report", keys[source.id]) if cache else None
+        if isinstance(cached, SlicedReport):
+            results[source.id] = cached
+        else:
+            todo.append(source)
+    problems: list[Problem] = []
+    done = len(results)
+    progress(done, len(sources))
+    if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(max_workers=os.cpu_count()) as pool:
+            outcomes = pool.map(process_report, todo, [chrome] * len(todo), [themes] * len(todo), chunksize=8)
+            for source, (sliced, found) in zip(todo, outcomes, strict=True):
+                done += 1
+                progress(done, len(sources))
+                problems += found
+                if sliced is not None:
+                    results[source.id] = sliced
+    else:
+        for source in todo:
+            sliced, found = process_report(source, chrome, themes)
+            done += 1
+            progress(done, len(sources))
+            problems += found
+            if sliced is not None:
+                results[source.id] = sliced
+    if problems:
+        raise DigestError(problems)
+    if cache:
+        for source in todo:
+            cache.put("report", keys[source.id], results[source.id])
+        cache.prune("report", set(keys.values()))
+    return {s.id: results[s.id] for s in sources}, len(todo)
+
+
+def terminal_progress(label: str) -> Progress:
+    """A one-line counter on a terminal; silent in CI and when output is piped."""
+    if not sys.stderr.isatty() or os.environ.get("CI"):
+        return _quiet
+
+    def show(done: int, total: int) -> None:
+        end = "\n" if done == total else ""
+        print(f"\r{label}: {done}/{total}", end=end, file=sys.stderr, flush=True)
+
+    return show
+
+
+def gather(project: Project, cache: Cache | None = None, progress: Progress = _quiet) -> Corpus:
     themes = load_themes(project.data / "themes.yml")
-    sliced = {report.id: report for report in slice_all(normalized, themes)}
-    measures = load_measures(project.data / "measures.yml", sliced, {t.id for t in themes})
-    return Corpus(normalized, themes, sliced, measures)
+    reports, processed = process_reports(project, discover(project.sources), themes, cache, progress)
+    measures = load_measures(project.data / "measures.yml", reports, {t.id for t in themes})
+    return Corpus([r.normalized for r in reports.values()], themes, reports, measures, processed)

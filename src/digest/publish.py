@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import filecmp
 import io
 import logging
 import os
@@ -56,10 +57,49 @@ class _Collect(logging.Handler):
         self.messages.append(record.getMessage())
 
 
+DEFAULT_EPOCH = "1767225600"  # 2026-01-01: the date a build claims unless SOURCE_DATE_EPOCH says otherwise
+
+
+def keep_unchanged(staging: Path, site_dir: Path) -> SyncResult:
+    """Where a freshly built file equals the one already published, use the published file itself.
+
+    Unchanged pages keep their inode and modification time through the swap, so a rebuild visibly
+    rewrites only what changed, and a mirror or server cache sees only real changes.
+    """
+    written, unchanged = [], []
+    fresh = set()
+    for path in sorted(staging.rglob("*")):
+        if not path.is_file():
+            continue
+        rel = path.relative_to(staging).as_posix()
+        fresh.add(rel)
+        old = site_dir / rel
+        if old.is_file() and old.stat().st_size == path.stat().st_size and filecmp.cmp(old, path, shallow=False):
+            link = path.with_name(path.name + ".keep")
+            os.link(old, link)
+            os.replace(link, path)
+            unchanged.append(rel)
+        else:
+            written.append(rel)
+    removed = []
+    if site_dir.is_dir():
+        removed = sorted(
+            p.relative_to(site_dir).as_posix()
+            for p in site_dir.rglob("*")
+            if p.is_file() and p.relative_to(site_dir).as_posix() not in fresh
+        )
+    return SyncResult(tuple(written), tuple(unchanged), tuple(removed))
+
+
 def run_mkdocs(
     config_file: Path, docs_dir: Path, site_dir: Path, strict: bool = True, nav: list[Any] | None = None
-) -> None:
-    """Build the site aside and swap it in: a failed build leaves the previous site untouched."""
+) -> SyncResult:
+    """Build the site aside and swap it in: a failed build leaves the previous site untouched.
+
+    Builds are reproducible: MkDocs dates the sitemap from SOURCE_DATE_EPOCH, set to a fixed day unless
+    the caller sets it.
+    """
+    os.environ.setdefault("SOURCE_DATE_EPOCH", DEFAULT_EPOCH)
     from mkdocs.commands.build import build as mkdocs_build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -89,9 +129,11 @@ def run_mkdocs(
         raise DigestError(problems) from exc
     finally:
         logger.removeHandler(collector)
+    changes = keep_unchanged(staging, site_dir)
     old = site_dir.with_name(site_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
     if site_dir.exists():
         os.replace(site_dir, old)
     os.replace(staging, site_dir)
     shutil.rmtree(old, ignore_errors=True)
+    return changes

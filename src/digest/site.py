@@ -77,20 +77,26 @@ def region_key(report: SlicedReport) -> str:
 class Site:
     """Renders pages for one build; term matches are computed once and shared by every language."""
 
-    def __init__(self, inputs: SiteInputs, envs: dict[str, jinja2.Environment]) -> None:
+    def __init__(
+        self, inputs: SiteInputs, envs: dict[str, jinja2.Environment], matcher: TermMatcher | None = None
+    ) -> None:
         self.inputs = inputs
         self.corpus = inputs.corpus
         self.envs = envs
         self.entries = inputs.glossary.by_id()
-        self.matcher = TermMatcher(inputs.glossary.forms())
+        self.matcher = matcher or TermMatcher(inputs.glossary.forms())
         self.themes = {t.id: t for t in self.corpus.themes}
         self.reports = sorted(self.corpus.reports.values(), key=lambda r: (region_key(r), r.normalized.source.date))
         self.matches: dict[tuple[str, str, str], list[TermMatch]] = {}
+        self.occurrences: dict[str, list[tuple[SlicedReport, Section, Paragraph, str]]] = defaultdict(list)
         for report in self.reports:
-            for _, paragraph in report.outline.paragraphs():
+            for section, paragraph in report.outline.paragraphs():
                 for part in ("lead", "text"):
                     hans = (paragraph.lead or {}).get("zh-Hans", "") if part == "lead" else paragraph.text["zh-Hans"]
-                    self.matches[(report.id, paragraph.id, part)] = self.matcher.find(hans)
+                    found = self.matcher.find(hans)
+                    self.matches[(report.id, paragraph.id, part)] = found
+                    for entry_id in dict.fromkeys(m.entry for m in found):
+                        self.occurrences[entry_id].append((report, section, paragraph, part))
         self.labels = {
             (report.id, paragraph.id): f"{section.label}.{index}"
             for report in self.reports
@@ -248,27 +254,25 @@ class Site:
     def concordance(self, entry: Entry, lang: Language, root: str) -> list[dict[str, Any]]:
         """Every occurrence of an entry, grouped by region, each with its context and paragraph link."""
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for report in self.reports:
-            for section, paragraph in report.outline.paragraphs():
-                for part in ("lead", "text"):
-                    source = paragraph.lead if part == "lead" else paragraph.text
-                    if not source:
-                        continue
-                    text = source[lang.script]
-                    for match in self.matches[(report.id, paragraph.id, part)]:
-                        if match.entry != entry.id or len(text) != len(source["zh-Hans"]):
-                            continue
-                        groups[report.normalized.source.region.name("en" if lang.code == "en" else lang.script)].append(
-                            {
-                                "report": report,
-                                "paragraph": paragraph.id,
-                                "label": self.labels[(report.id, paragraph.id)],
-                                "before": text[max(0, match.start - 18) : match.start],
-                                "term": text[match.start : match.end],
-                                "after": text[match.end : match.end + 18],
-                                "section": section,
-                            }
-                        )
+        for report, section, paragraph, part in self.occurrences.get(entry.id, []):
+            source = paragraph.lead if part == "lead" else paragraph.text
+            if not source:
+                continue
+            text = source[lang.script]
+            for match in self.matches[(report.id, paragraph.id, part)]:
+                if match.entry != entry.id or len(text) != len(source["zh-Hans"]):
+                    continue
+                groups[report.normalized.source.region.name("en" if lang.code == "en" else lang.script)].append(
+                    {
+                        "report": report,
+                        "paragraph": paragraph.id,
+                        "label": self.labels[(report.id, paragraph.id)],
+                        "before": text[max(0, match.start - 18) : match.start],
+                        "term": text[match.start : match.end],
+                        "after": text[match.end : match.end + 18],
+                        "section": section,
+                    }
+                )
         return [{"region": region, "hits": hits} for region, hits in sorted(groups.items())]
 
     def measure_chart(self, measure: Measure, lang: Language, root: str) -> Markup:
