@@ -13,12 +13,32 @@ def root() -> Path:
     return ROOT
 
 
+INPUTS = ("source_texts", "data", "templates", "docs", "glossary", "translations", "locales", "content", "overrides")
+
+
+def copy_project(target: Path) -> Path:
+    """The project's inputs (and the MkDocs hooks its config names), without any build output."""
+    for name in INPUTS:
+        if (ROOT / name).exists():
+            shutil.copytree(ROOT / name, target / name)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    (target / "src" / "digest").mkdir(parents=True)
+    shutil.copy(ROOT / "src" / "digest" / "mkdocs_hooks.py", target / "src" / "digest" / "mkdocs_hooks.py")
+    return target
+
+
 @pytest.fixture
 def project_copy(tmp_path: Path) -> Path:
     """A throwaway copy of the project's inputs, to break or extend without touching the real ones."""
-    for name in ("source_texts", "data", "templates", "docs", "glossary", "translations", "locales", "content"):
-        if (ROOT / name).exists():
-            shutil.copytree(ROOT / name, tmp_path / name)
-    for name in ("mkdocs.yml",):
-        shutil.copy(ROOT / name, tmp_path / name)
-    return tmp_path
+    return copy_project(tmp_path)
+
+
+@pytest.fixture(scope="session")
+def built_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The real digest built once, site and all, in a scratch copy. Tests must not change it: copy it first."""
+    from digest.build import build
+    from digest.project import Project
+
+    work = copy_project(tmp_path_factory.mktemp("built"))
+    build(Project(work))
+    return work

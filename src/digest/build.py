@@ -74,7 +74,7 @@ INPUT_FOLDERS = (
 
 def fingerprint(project: Project) -> str:
     """One hash of every input, the configuration and the code: equal means a rebuild would change nothing."""
-    parts: list[bytes | str] = [str(project.root.name)]
+    parts: list[bytes | str] = []
     for name in INPUT_FOLDERS:
         folder = project.root / name
         for path in sorted(folder.rglob("*")) if folder.exists() else []:

@@ -6,6 +6,7 @@ it, spread over every core.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import sys
 from collections.abc import Callable
@@ -58,6 +59,19 @@ def process_report(
         return None, exc.problems
 
 
+def rebind(report: SlicedReport, source: ReportSource) -> SlicedReport:
+    """A cached report, re-attached to where its files are now (the cache key ignores the project's location)."""
+    old = str(report.normalized.source.raw_path)
+    warnings = tuple(
+        dataclasses.replace(w, path=str(source.raw_path)) if w.path == old else w for w in report.outline.warnings
+    )
+    return dataclasses.replace(
+        report,
+        normalized=dataclasses.replace(report.normalized, source=source),
+        outline=dataclasses.replace(report.outline, warnings=warnings),
+    )
+
+
 Progress = Callable[[int, int], None]
 
 
@@ -77,7 +91,9 @@ def process_reports(
     chrome = chrome_rules(chrome_path)
     shared = file_bytes(chrome_path) + b"\0" + file_bytes(project.data / "themes.yml")
     keys = {
-        s.id: key(file_bytes(s.raw_path), file_bytes(s.sidecar_path), file_bytes(s.repairs_path), shared)
+        s.id: key(
+            s.raw_path.name, file_bytes(s.raw_path), file_bytes(s.sidecar_path), file_bytes(s.repairs_path), shared
+        )
         for s in sources
     }
     results: dict[str, SlicedReport] = {}
@@ -85,7 +101,7 @@ def process_reports(
     for source in sources:
         cached = cache.get("report", keys[source.id]) if cache else None
         if isinstance(cached, SlicedReport):
-            results[source.id] = cached
+            results[source.id] = rebind(cached, source)
         else:
             todo.append(source)
     problems: list[Problem] = []

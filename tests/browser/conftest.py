@@ -25,29 +25,8 @@ ARGS = [
 
 
 @pytest.fixture(scope="session")
-def site(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Path:
-    """The real digest, built once into a scratch copy of the project."""
-    from digest.build import build
-    from digest.project import Project
-
-    work = tmp_path_factory.mktemp("site-project")
-    for name in (
-        "source_texts",
-        "data",
-        "templates",
-        "docs",
-        "glossary",
-        "translations",
-        "locales",
-        "content",
-        "overrides",
-    ):
-        shutil.copytree(root / name, work / name)
-    shutil.copy(root / "mkdocs.yml", work / "mkdocs.yml")
-    (work / "src" / "digest").mkdir(parents=True)
-    shutil.copy(root / "src" / "digest" / "mkdocs_hooks.py", work / "src" / "digest" / "mkdocs_hooks.py")
-    build(Project(work))
-    return work / "build" / "site"
+def site(built_project: Path) -> Path:
+    return built_project / "build" / "site"
 
 
 class _Quiet(http.server.SimpleHTTPRequestHandler):

@@ -1,0 +1,159 @@
+"""The build as a maintainer relies on it: incremental, reproducible, atomic, and safe with any input."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+from lxml import html
+
+from conftest import copy_project
+from digest.build import build
+from digest.errors import DigestError
+from digest.project import Project
+
+
+def snapshot(folder: Path) -> dict[str, tuple[str, int]]:
+    """Every file's hash and inode: equal hashes say nothing changed, equal inodes say nothing was rewritten."""
+    return {
+        p.relative_to(folder).as_posix(): (hashlib.sha256(p.read_bytes()).hexdigest(), p.stat().st_ino)
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.fixture
+def built_copy(built_project: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "project"
+    shutil.copytree(built_project, target, symlinks=True)
+    return target
+
+
+def test_noop_rebuild_does_no_work_and_writes_nothing(built_copy: Path) -> None:
+    site = built_copy / "build" / "site"
+    before = snapshot(site)
+    pages_before = snapshot(built_copy / "build" / "pages")
+    outcome = build(Project(built_copy))
+    assert outcome.skipped
+    assert snapshot(site) == before and snapshot(built_copy / "build" / "pages") == pages_before
+    forced = build(Project(built_copy), force=True)
+    assert forced.processed == 0 and forced.pages.written == ()
+    assert forced.site_files is not None and forced.site_files.written == ()
+    assert snapshot(site) == before  # same bytes, same inodes: nothing rewritten
+
+
+def test_one_report_edit_touches_only_its_pages_and_what_aggregates_it(built_copy: Path) -> None:
+    raw = built_copy / "source_texts" / "003_cacb8ca68be18fb9.txt"
+    raw.write_bytes(raw.read_bytes().replace("一天晚上8时许".encode(), "一天晚上9时许".encode()))
+    outcome = build(Project(built_copy), site=False)
+    assert outcome.processed == 1 and outcome.reports == 5
+    changed = set(outcome.pages.written)
+    assert {f"reports/xian-prevention-control-2021.{lang}.md" for lang in ("en", "zh", "zh-Hant")} <= changed
+    allowed = re.compile(r"^(reports/xian-prevention-control-2021|themes/|glossary/|index|downloads/)")
+    assert all(allowed.match(path) for path in changed), sorted(changed)
+    assert not any(path.startswith("reports/") and "xian-prevention" not in path for path in changed)
+
+
+def test_a_glossary_edit_rerenders_only_pages_that_use_it(built_copy: Path) -> None:
+    path = built_copy / "glossary" / "two-cards.yml"
+    path.write_text(
+        path.read_text(encoding="utf-8").replace("phone and bank cards", "SIM and bank cards", 1), encoding="utf-8"
+    )
+    outcome = build(Project(built_copy), site=False)
+    assert outcome.processed == 0
+    changed = {p.rsplit(".", 2)[0] for p in outcome.pages.written if p.endswith(".md")}
+    assert "glossary/two-cards" in changed
+    assert "reports/gansu-fengqiao-2021" not in changed  # 两卡 is not in the Gansu report
+
+
+def test_two_clean_builds_are_byte_identical(built_project: Path, tmp_path: Path) -> None:
+    other = copy_project(tmp_path / "other")
+    build(Project(other))
+    first = {k: v[0] for k, v in snapshot(built_project / "build" / "site").items()}
+    second = {k: v[0] for k, v in snapshot(other / "build" / "site").items()}
+    assert first == second
+
+
+def test_a_build_that_fails_leaves_the_previous_site(built_copy: Path) -> None:
+    site = built_copy / "build" / "site"
+    before = snapshot(site)
+    template = built_copy / "templates" / "theme.md.j2"
+    template.write_text(template.read_text(encoding="utf-8") + "{{ no_such_value }}\n", encoding="utf-8")
+    with pytest.raises(DigestError, match="undefined value"):
+        build(Project(built_copy))
+    assert snapshot(site) == before
+    template.write_text(template.read_text(encoding="utf-8").replace("{{ no_such_value }}\n", ""), encoding="utf-8")
+    config = built_copy / "mkdocs.yml"
+    config.write_text(
+        config.read_text(encoding="utf-8").replace("docs_structure: suffix", "docs_structure: nonsense"),
+        encoding="utf-8",
+    )
+    with pytest.raises(DigestError, match="MkDocs"):
+        build(Project(built_copy))
+    assert snapshot(site) == before
+    assert not list((built_copy / "build").glob(".site-*")), "the staging folder is cleaned up"
+
+
+PAYLOADS = (
+    "<script>alert('x')</script>",
+    "<img src=x onerror=alert(1)>",
+    "[link](javascript:alert(1))",
+    "{{ 7*7 }}{% raw %}",
+    '!!! danger "admonition"',
+    '{: onclick="alert(1)" }',
+    '<div markdown="1">**html block**</div>',
+)
+
+
+def test_hostile_input_appears_as_literal_text(tmp_path: Path) -> None:
+    project = copy_project(tmp_path / "hostile")
+    payload = " ".join(PAYLOADS)
+    raw = project / "source_texts" / "003_cacb8ca68be18fb9.txt"
+    raw.write_bytes(raw.read_bytes() + f"\n西安市公安局称：{payload}。\n".encode())
+    sidecar = project / "source_texts" / "003_cacb8ca68be18fb9.yml"
+    text = sidecar.read_text(encoding="utf-8").replace("notes: >-\n", f"notes: >-\n  {payload.replace(':', '：')}\n", 1)
+    sidecar.write_text(text, encoding="utf-8")
+    entry = project / "glossary" / "two-cards.yml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace("  en: >-\n", f"  en: >-\n    {payload.replace(':', '：')}\n", 1),
+        encoding="utf-8",
+    )
+    catalog = project / "translations" / "en" / "gansu-fengqiao-2021.po"
+    escaped = payload.replace("\\", "\\\\").replace('"', '\\"')
+    catalog.write_text(
+        catalog.read_text(encoding="utf-8").replace('msgstr "On 7 May 2019', f'msgstr "{escaped} On 7 May 2019', 1),
+        encoding="utf-8",
+    )
+    build(Project(project))
+    site = project / "build" / "site"
+    pages = [
+        site / "reports" / "xian-prevention-control-2021" / "index.html",
+        site / "glossary" / "two-cards" / "index.html",
+        site / "reports" / "gansu-fengqiao-2021" / "index.html",
+    ]
+    for page in pages:
+        tree = html.fromstring(page.read_bytes())
+        main = tree.xpath("//article")[0]
+        assert "<script>alert('x')</script>" in main.text_content(), page
+        assert not [s for s in tree.xpath("//script") if "alert" in (s.text or "")], page
+        assert not tree.xpath("//*[@onerror] | //*[@onclick]"), page
+        assert not [a for a in tree.xpath("//a[@href]") if a.get("href").strip().lower().startswith("javascript:")], (
+            page
+        )
+        assert "49" not in re.findall(r"\b49\b", main.text_content()) or "{{ 7*7 }}" in main.text_content()
+        assert not tree.xpath("//div[contains(@class, 'admonition')]"), page
+        assert not tree.xpath("//article//strong[text()='html block']"), page
+
+
+def test_the_site_holds_no_path_of_the_building_machine(built_project: Path) -> None:
+    site = built_project / "build" / "site"
+    needles = [str(built_project).encode(), str(Path.home()).encode() + b"/", os.getcwd().encode() + b"/"]
+    for path in site.rglob("*"):
+        if path.is_file() and path.suffix in (".html", ".json", ".xml", ".csv", ".tbx", ".js"):
+            data = path.read_bytes()
+            for needle in needles:
+                assert needle not in data, (path, needle)
