@@ -24,7 +24,6 @@ from .project import Project
 from .publish import SyncResult, run_mkdocs, sync_tree
 from .render import environment
 from .site import Site, SiteInputs
-from .termmatch import TermMatcher
 from .translate import catalog_path, read_catalog, status, translation_map, units
 from .ui_terms import LABELS
 
@@ -150,6 +149,15 @@ def nav(corpus: Corpus) -> list[Any]:
     ]
 
 
+def folder_bytes(folder: Path) -> list[bytes]:
+    """Every file of a folder as (name, bytes) pieces of a cache key, in a stable order."""
+    parts: list[bytes] = []
+    for path in sorted(folder.rglob("*")) if folder.exists() else []:
+        if path.is_file():
+            parts += [path.relative_to(folder).as_posix().encode(), path.read_bytes()]
+    return parts
+
+
 def _hand_written(docs: Path) -> dict[str, bytes]:
     return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
 
@@ -181,22 +189,27 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
     corpus = gather(project, cache, terminal_progress("reports"))
     lap("normalize+slice")
     glossary: Glossary = load_glossary(project.glossary)
-    matcher = TermMatcher(glossary.forms())
-    theme_ids = {t.id for t in corpus.themes}
-    glossary_problems = check(glossary, theme_ids) + corpus_problems(glossary, corpus.reports, matcher)
-    errors = [p for p in glossary_problems if p.severity == "error"]
-    if errors:
-        raise DigestError(errors)
-    lap("glossary")
+    glossary_errors = [p for p in check(glossary, {t.id for t in corpus.themes}) if p.severity == "error"]
+    if glossary_errors:
+        raise DigestError(glossary_errors)
     english, statuses, translation_warnings = load_translations(project, corpus)
     abstracts = load_articles(project.root / "content" / "abstracts", corpus.reports)
     summaries = load_articles(project.root / "content" / "themes", corpus.reports)
-    warnings = corpus.warnings() + [p for p in glossary_problems if p.severity != "error"] + translation_warnings
-    for warning in warnings:
-        print(warning, file=sys.stderr)
-    if strict and warnings:
-        raise DigestError(warnings)
-    lap("translations+content")
+    lap("glossary+translations+content")
+    glossary_key = key(*(p.read_bytes() for p in sorted(project.glossary.glob("*.yml"))))
+    shared = key(glossary_key, *folder_bytes(project.templates), *folder_bytes(project.locales))
+    page_keys = {
+        report_id: key(
+            report_key,
+            shared,
+            file_bytes(catalog_path(project.translations, report_id)),
+            *(
+                file_bytes(project.root / "content" / "abstracts" / f"{report_id}.{lang}.md")
+                for lang in ("en", "zh-Hans")
+            ),
+        )
+        for report_id, report_key in corpus.keys.items()
+    }
     envs = {}
     for lang in LANGUAGES:
         env = environment(project.templates, ("jinja2.ext.i18n",))
@@ -204,7 +217,19 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
         env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
         env.filters["label"] = lambda value, catalog=catalog: catalog.gettext(LABELS.get(value, value))
         envs[lang.code] = env
-    renderer = Site(SiteInputs(corpus, glossary, english, abstracts, summaries, statuses), envs, matcher)
+    inputs = SiteInputs(corpus, glossary, english, abstracts, summaries, statuses, cache, glossary_key, page_keys)
+    renderer = Site(inputs, envs)
+    lap("term matching")
+    glossary_problems = [p for p in check(glossary, {t.id for t in corpus.themes}) if p.severity != "error"]
+    glossary_problems += corpus_problems(glossary, corpus.reports, renderer.used)
+    errors = [p for p in glossary_problems if p.severity == "error"]
+    if errors:
+        raise DigestError(errors)
+    warnings = corpus.warnings() + glossary_problems + translation_warnings
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    if strict and warnings:
+        raise DigestError(warnings)
     pages: dict[str, bytes] = _hand_written(project.docs)
     for path, text in renderer.pages().items():
         pages[path] = text.encode("utf-8")

@@ -10,8 +10,9 @@ from .termmatch import TermMatcher
 
 
 def corpus_problems(
-    glossary: Glossary, reports: dict[str, SlicedReport], matcher: TermMatcher | None = None
+    glossary: Glossary, reports: dict[str, SlicedReport], used: set[str] | None = None
 ) -> list[Problem]:
+    """Contexts that do not occur are errors; entries never used (`used`: entry ids found) are warnings."""
     problems: list[Problem] = []
     for entry in glossary.entries:
         for context in entry.contexts:
@@ -26,14 +27,8 @@ def corpus_problems(
                         "copy the quote from `digest slice` output",
                     )
                 )
-    matcher = matcher or TermMatcher(glossary.forms())
-    used: set[str] = set()
-    for report in reports.values():
-        texts = [full_text(p) for _, p in report.outline.paragraphs()]
-        texts += [s.heading["zh-Hans"] for s in report.outline.sections if s.heading]
-        texts += [f.text["zh-Hans"] for f in report.outline.front]
-        for text in texts:
-            used.update(m.entry for m in matcher.find(text))
+    if used is None:
+        used = entries_used(glossary, reports)
     for entry in glossary.entries:
         if entry.id not in used and entry.status != "deprecated":
             problems.append(
@@ -46,3 +41,15 @@ def corpus_problems(
                 )
             )
     return problems
+
+
+def entries_used(glossary: Glossary, reports: dict[str, SlicedReport]) -> set[str]:
+    matcher = TermMatcher(glossary.forms())
+    used: set[str] = set()
+    for report in reports.values():
+        texts = [full_text(p) for _, p in report.outline.paragraphs()]
+        texts += [s.heading["zh-Hans"] for s in report.outline.sections if s.heading]
+        texts += [f.text["zh-Hans"] for f in report.outline.front]
+        for text in texts:
+            used.update(m.entry for m in matcher.find(text))
+    return used

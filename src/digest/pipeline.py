@@ -35,6 +35,7 @@ class Corpus:
     reports: dict[str, SlicedReport]
     measures: tuple[Measure, ...]
     processed: int = 0  # reports computed afresh (the rest came from the cache)
+    keys: dict[str, str] = dataclasses.field(default_factory=dict)  # each report's content hash
 
     def warnings(self) -> list[Problem]:
         found = [w for report in self.normalized for w in report.warnings()]
@@ -85,7 +86,7 @@ def process_reports(
     themes: tuple[Theme, ...],
     cache: Cache | None,
     progress: Progress = _quiet,
-) -> tuple[dict[str, SlicedReport], int]:
+) -> tuple[dict[str, SlicedReport], int, dict[str, str]]:
     """Every report sliced, from the cache where its inputs are unchanged; all problems at once."""
     chrome_path = project.data / "chrome.yml"
     chrome = chrome_rules(chrome_path)
@@ -130,7 +131,7 @@ def process_reports(
         for source in todo:
             cache.put("report", keys[source.id], results[source.id])
         cache.prune("report", set(keys.values()))
-    return {s.id: results[s.id] for s in sources}, len(todo)
+    return {s.id: results[s.id] for s in sources}, len(todo), keys
 
 
 def terminal_progress(label: str) -> Progress:
@@ -147,6 +148,6 @@ def terminal_progress(label: str) -> Progress:
 
 def gather(project: Project, cache: Cache | None = None, progress: Progress = _quiet) -> Corpus:
     themes = load_themes(project.data / "themes.yml")
-    reports, processed = process_reports(project, discover(project.sources), themes, cache, progress)
+    reports, processed, keys = process_reports(project, discover(project.sources), themes, cache, progress)
     measures = load_measures(project.data / "measures.yml", reports, {t.id for t in themes})
-    return Corpus([r.normalized for r in reports.values()], themes, reports, measures, processed)
+    return Corpus([r.normalized for r in reports.values()], themes, reports, measures, processed, keys)

@@ -17,6 +17,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
+from .cache import Cache, key
 from .charts import bar_chart
 from .content import Article
 from .corpus import SlicedReport
@@ -39,6 +40,12 @@ class SiteInputs:
     abstracts: dict[tuple[str, str], Article]
     summaries: dict[tuple[str, str], Article]
     status: dict[str, Any]
+    cache: Cache | None = None
+    glossary_key: str = ""  # hash of the glossary: term matches depend on it
+    page_keys: dict[str, str] = field(default_factory=dict)  # report id → hash of all a report page depends on
+
+
+MAX_PER_REGION = 100  # paragraphs or occurrences listed per region on one page; the rest are counted
 
 
 @dataclass
@@ -89,14 +96,31 @@ class Site:
         self.reports = sorted(self.corpus.reports.values(), key=lambda r: (region_key(r), r.normalized.source.date))
         self.matches: dict[tuple[str, str, str], list[TermMatch]] = {}
         self.occurrences: dict[str, list[tuple[SlicedReport, Section, Paragraph, str]]] = defaultdict(list)
+        self.used: set[str] = set()  # entries found anywhere in the corpus, headings and front matter included
+        cache = inputs.cache
         for report in self.reports:
+            match_key = key(self.corpus.keys.get(report.id, report.id), inputs.glossary_key)
+            cached = cache.get("matches", match_key) if cache and report.id in self.corpus.keys else None
+            found_here: dict[tuple[str, str], list[TermMatch]] = cached if isinstance(cached, dict) else {}
             for section, paragraph in report.outline.paragraphs():
                 for part in ("lead", "text"):
-                    hans = (paragraph.lead or {}).get("zh-Hans", "") if part == "lead" else paragraph.text["zh-Hans"]
-                    found = self.matcher.find(hans)
+                    if (paragraph.id, part) not in found_here:
+                        hans = (
+                            (paragraph.lead or {}).get("zh-Hans", "") if part == "lead" else paragraph.text["zh-Hans"]
+                        )
+                        found_here[(paragraph.id, part)] = self.matcher.find(hans)
+                    found = found_here[(paragraph.id, part)]
                     self.matches[(report.id, paragraph.id, part)] = found
                     for entry_id in dict.fromkeys(m.entry for m in found):
                         self.occurrences[entry_id].append((report, section, paragraph, part))
+            extra = [(f"heading:{s.id}", s.heading["zh-Hans"]) for s in report.outline.sections if s.heading]
+            extra += [(f"front:{i}", f.text["zh-Hans"]) for i, f in enumerate(report.outline.front)]
+            for name, text in extra:
+                if (name, "") not in found_here:
+                    found_here[(name, "")] = self.matcher.find(text)
+            self.used.update(m.entry for found in found_here.values() for m in found)
+            if cache and cached is None and report.id in self.corpus.keys:
+                cache.put("matches", match_key, found_here)
         self.labels = {
             (report.id, paragraph.id): f"{section.label}.{index}"
             for report in self.reports
@@ -273,7 +297,10 @@ class Site:
                         "section": section,
                     }
                 )
-        return [{"region": region, "hits": hits} for region, hits in sorted(groups.items())]
+        return [
+            {"region": region, "hits": hits[:MAX_PER_REGION], "more": max(0, len(hits) - MAX_PER_REGION)}
+            for region, hits in sorted(groups.items())
+        ]
 
     def measure_chart(self, measure: Measure, lang: Language, root: str) -> Markup:
         bars = []
@@ -317,20 +344,36 @@ class Site:
         for lang in LANGUAGES:
             env = self.envs[lang.code]
 
+            common = self.common(lang)
+
             def page(
-                path: str, template: str, lang: Language = lang, env: jinja2.Environment = env, **context: Any
-            ) -> None:
+                path: str,
+                template: str,
+                lang: Language = lang,
+                env: jinja2.Environment = env,
+                common: dict[str, Any] = common,
+                **context: Any,
+            ) -> str:
                 depth = path.count("/") + (0 if path.endswith("index") else 1)
                 root = "../" * depth
                 site_root = root + ("" if lang is DEFAULT else "../")
-                pages[f"{path}.{lang.code}.md"] = render(
-                    env, template, {**self.common(lang), "root": root, "site_root": site_root, **context}
-                )
+                text = render(env, template, {**common, "root": root, "site_root": site_root, **context})
+                pages[f"{path}.{lang.code}.md"] = text
+                return text
 
             page("index", "home.md.j2")
             page("reports/index", "reports.md.j2")
+            cache = self.inputs.cache
             for report in self.reports:
-                page(f"reports/{report.id}", "report.md.j2", report=report)
+                page_key = self.inputs.page_keys.get(report.id)
+                name = key(page_key, lang.code) if page_key else ""
+                cached = cache.get("page", name) if cache and page_key else None
+                if isinstance(cached, str):
+                    pages[f"reports/{report.id}.{lang.code}.md"] = cached
+                    continue
+                text = page(f"reports/{report.id}", "report.md.j2", report=report)
+                if cache and page_key:
+                    cache.put("page", name, text)
             page("themes/index", "themes.md.j2")
             for theme in self.corpus.themes:
                 page(f"themes/{theme.id}", "theme.md.j2", theme=theme)
@@ -385,14 +428,20 @@ class Site:
     def theme_paragraphs(self, theme: Theme, lang: Language, root: str) -> list[dict[str, Any]]:
         """For each region with the theme, its paragraphs on it, strongest first within report order."""
         regions: dict[str, list[ParagraphView]] = defaultdict(list)
+        counts: dict[str, int] = defaultdict(int)
         names: dict[str, str] = {}
         for report in self.reports:
             for section, paragraph in report.outline.paragraphs():
                 if any(t.theme == theme.id for t in report.themes[paragraph.id]):
-                    key = region_key(report)
-                    names[key] = report.normalized.source.region.name("en" if lang.code == "en" else lang.script)
-                    regions[key].append(self.paragraph_view(report, section, paragraph, lang, root))
-        return [{"region": names[key], "paragraphs": views} for key, views in sorted(regions.items())]
+                    name = region_key(report)
+                    names[name] = report.normalized.source.region.name("en" if lang.code == "en" else lang.script)
+                    counts[name] += 1
+                    if counts[name] <= MAX_PER_REGION:
+                        regions[name].append(self.paragraph_view(report, section, paragraph, lang, root))
+        return [
+            {"region": names[name], "paragraphs": views, "more": counts[name] - len(views)}
+            for name, views in sorted(regions.items())
+        ]
 
     def theme_matrix(self) -> dict[str, dict[str, int]]:
         """theme id → region → number of paragraphs tagged with it."""

@@ -1,0 +1,210 @@
+"""The benchmark: synthetic corpora of N reports recombined from the seeds' damaged lines, built and timed.
+
+For each N it measures, in a fresh process: every stage of a clean full build with the high-water mark of
+memory after it, a rebuild with nothing changed, a rebuild after editing one report (our stages), and a
+bare `mkdocs build` of the same generated pages, so our overhead is a ratio within one run.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import random
+import resource
+import shutil
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from .ingest import detect_script, read_raw
+
+ROOT = Path(__file__).resolve().parents[2]
+SHARED = ("data", "glossary", "templates", "locales", "docs", "overrides", "source_texts", "translations", "content")
+SIDECAR = """id: {id}
+source_file: {file}
+title: {{zh-Hans: "合成报告 {n}", zh-Hant: "合成報告 {n}", en: "Synthetic report {n}"}}
+region: {region}
+publisher: {{zh-Hans: 基准测试, zh-Hant: 基準測試, en: Benchmark}}
+date: {{value: "2023", kind: published}}
+genre: work-review
+detected: {{encoding: utf-8, script: {script}}}
+"""
+REGIONS = (
+    '{province: {zh-Hans: 陕西省, zh-Hant: 陝西省, en: Shaanxi}, city: {zh-Hans: 西安市, zh-Hant: 西安市, en: "Xi\'an"}}',
+    "{province: {zh-Hans: 陕西省, zh-Hant: 陝西省, en: Shaanxi}, city: {zh-Hans: 商洛市, zh-Hant: 商洛市, en: Shangluo}}",
+    "{province: {zh-Hans: 甘肃省, zh-Hant: 甘肅省, en: Gansu}}",
+    "{province: {zh-Hans: 浙江省, zh-Hant: 浙江省, en: Zhejiang}, city: {zh-Hans: 绍兴市, zh-Hant: 紹興市, en: Shaoxing}}",
+)
+
+
+def generate(n: int, target: Path, seed: int = 20261124) -> Path:
+    """The real project plus n synthetic reports. Each keeps one seed's script, chrome and title lines, then recombines body
+    lines (pinyin, mojibake and all) from every seed of that script, so every stage does real work."""
+    rng = random.Random(seed)
+    if target.exists():
+        shutil.rmtree(target)
+    for name in SHARED:
+        shutil.copytree(ROOT / name, target / name)
+    shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
+    (target / "src" / "digest").mkdir(parents=True)
+    shutil.copy(ROOT / "src" / "digest" / "mkdocs_hooks.py", target / "src" / "digest" / "mkdocs_hooks.py")
+    sources = target / "source_texts"  # the five real reports stay: the glossary and measures cite them
+    seeds = sorted((ROOT / "source_texts").glob("*.txt"))
+    lines = {path: [line for line in read_raw(path).text.splitlines() if line.strip()] for path in seeds}
+    scripts = {path: detect_script(read_raw(path).text) for path in seeds}
+    for index in range(n):
+        base = seeds[index % len(seeds)]
+        pool = [line for path in seeds if scripts[path] == scripts[base] for line in lines[path][2:]]
+        body = rng.sample(pool, k=min(len(pool), rng.randint(10, 24)))
+        text = "\n".join([*lines[base][:2], *body]) + "\n"
+        name = f"gen-{index:05d}.txt"
+        (sources / name).write_text(text, encoding="utf-8")
+        (sources / name).with_suffix(".yml").write_text(
+            SIDECAR.format(
+                id=f"gen-{index:05d}", file=name, n=index, region=REGIONS[index % len(REGIONS)], script=scripts[base]
+            ),
+            encoding="utf-8",
+        )
+    return target
+
+
+def _peak_mb() -> float:
+    own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+    return max(own, children) / 1024
+
+
+def measure(project_dir: Path) -> dict[str, Any]:
+    """Run in a fresh process: the clean build, the rebuilds and bare MkDocs for one generated project."""
+    import contextlib
+    import io
+
+    from .build import build
+    from .project import Project
+    from .publish import run_mkdocs
+
+    project = Project(project_dir)
+    quiet = contextlib.redirect_stderr(io.StringIO())
+    started = time.perf_counter()
+    with quiet:
+        outcome = build(project)
+    full = time.perf_counter() - started
+    stages = {name: round(seconds, 3) for name, seconds in outcome.timings.items()}
+    ours = full - outcome.timings.get("mkdocs", 0.0)
+    memory = _peak_mb()
+    started = time.perf_counter()
+    with contextlib.redirect_stderr(io.StringIO()):
+        noop = build(project)
+    noop_seconds = time.perf_counter() - started
+    assert noop.skipped
+    first = sorted((project_dir / "source_texts").glob("*.txt"))[0]
+    first.write_bytes(
+        first.read_bytes().replace("，".encode(), "，".encode(), 1) + "新增一段，用于测量增量重建。\n".encode()
+    )
+    started = time.perf_counter()
+    with contextlib.redirect_stderr(io.StringIO()):
+        edit = build(project, site=False)
+    edit_seconds = time.perf_counter() - started
+    bare_site = project_dir / "build" / "bare-site"
+    started = time.perf_counter()
+    with contextlib.redirect_stderr(io.StringIO()):
+        run_mkdocs(project.mkdocs_config, project.pages, bare_site)
+    bare = time.perf_counter() - started
+    pages = sum(1 for _ in (project_dir / "build" / "site").rglob("*.html"))
+    return {
+        "reports": outcome.reports,
+        "html_pages": pages,
+        "full_build_s": round(full, 2),
+        "our_stages_s": round(ours, 2),
+        "stages_s": stages,
+        "peak_rss_mb": round(memory, 1),
+        "our_share_of_full_build": round(ours / full, 3),
+        "noop_rebuild_s": round(noop_seconds, 3),
+        "one_report_edit_our_stages_s": round(edit_seconds, 2),
+        "one_report_edit_pages_written": len(edit.pages.written),
+        "bare_mkdocs_s": round(bare, 2),
+        "ours_vs_bare_mkdocs": round(ours / bare, 3),
+    }
+
+
+def machine() -> dict[str, Any]:
+    return {
+        "python": platform.python_version(),
+        "platform": platform.platform(),
+        "processor": platform.processor() or platform.machine(),
+        "cores": os.cpu_count(),
+        "memory_gb": round(os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES") / 1e9, 1),
+    }
+
+
+def slope(results: list[dict[str, Any]], field: str) -> float:
+    """Least-squares seconds (or MB) per report: a straight line means linear growth."""
+    xs = [r["reports"] for r in results]
+    ys = [r[field] for r in results]
+    mean_x, mean_y = sum(xs) / len(xs), sum(ys) / len(ys)
+    var = sum((x - mean_x) ** 2 for x in xs)
+    return sum((x - mean_x) * (y - mean_y) for x, y in zip(xs, ys, strict=True)) / var if var else 0.0
+
+
+def table(results: list[dict[str, Any]]) -> str:
+    rows = [
+        "| N | HTML pages | full build (s) | our stages (s) | our share | bare mkdocs (s) | no-op rebuild (s) | one-report edit, our stages (s) | peak RSS (MB) |",
+        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+    ]
+    for r in results:
+        rows.append(
+            f"| {r['reports']} | {r['html_pages']} | {r['full_build_s']} | {r['our_stages_s']} | {r['our_share_of_full_build']:.0%} "
+            f"| {r['bare_mkdocs_s']} | {r['noop_rebuild_s']} | {r['one_report_edit_our_stages_s']} | {r['peak_rss_mb']} |"
+        )
+    return "\n".join(rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="bench", description=__doc__)
+    parser.add_argument("--sizes", default="10,100,1000", help="comma-separated corpus sizes")
+    parser.add_argument("--work", default=str(ROOT / "build" / "bench"), help="where the generated projects go")
+    parser.add_argument("--measure", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.measure:
+        print(json.dumps(measure(Path(args.measure))))
+        return 0
+    work = Path(args.work)
+    results = []
+    for n in (int(s) for s in args.sizes.split(",")):
+        project = generate(n, work / f"n{n}")
+        print(f"N={n}: generated {n} reports; building …", file=sys.stderr, flush=True)
+        run = subprocess.run(
+            [sys.executable, "-m", "digest.bench", "--measure", str(project)],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        if run.returncode:
+            print(run.stderr, file=sys.stderr)
+            return run.returncode
+        result = json.loads(run.stdout.strip().splitlines()[-1])
+        results.append(result)
+        print(json.dumps(result), file=sys.stderr, flush=True)
+    report = {
+        "machine": machine(),
+        "results": results,
+        "slopes_per_report": {
+            "our_stages_s": round(slope(results, "our_stages_s"), 4),
+            "full_build_s": round(slope(results, "full_build_s"), 4),
+            "peak_rss_mb": round(slope(results, "peak_rss_mb"), 3),
+        }
+        if len(results) > 1
+        else {},
+    }
+    (work / "results.json").write_text(json.dumps(report, indent=1) + "\n", encoding="utf-8")
+    print(table(results))
+    print(json.dumps(report["slopes_per_report"]))
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
