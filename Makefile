@@ -29,7 +29,7 @@ serve: $(STAMP)
 	$(BIN)/digest serve
 
 bench: $(STAMP)
-	$(BIN)/python scripts/bench.py
+	$(BIN)/python scripts/bench.py --write-docs docs/benchmark.md
 
 # Debian's Chromium and CJK fonts for the browser tests (without the fonts Chinese renders as boxes).
 browser-deps:

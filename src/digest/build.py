@@ -18,7 +18,7 @@ from .glossary import Glossary, check, load_glossary
 from .glossary_corpus import corpus_problems
 from .i18n import LANGUAGES, translations
 from .measures import measures_data
-from .normalize.report import ledger_json
+from .normalize.report import write_normalized
 from .pipeline import Corpus, gather, terminal_progress
 from .project import Project
 from .publish import SyncResult, run_mkdocs, sync_tree
@@ -144,9 +144,23 @@ def nav(corpus: Corpus) -> list[Any]:
                 {"For maintainers": "maintainers.md"},
                 {"Errors and what they mean": "errors.md"},
                 {"The corpus JSON": "corpus-schema.md"},
+                {"Benchmark": "benchmark.md"},
             ]
         },
     ]
+
+
+def write_normalized_outputs(project: Project, corpus: Corpus) -> None:
+    """build/normalized/: texts and ledgers of the reports processed this run; cached ones are already there."""
+    folder = project.normalized
+    folder.mkdir(parents=True, exist_ok=True)
+    wanted = {f"{rid}.{suffix}" for rid in corpus.reports for suffix in ("zh-Hans.txt", "zh-Hant.txt", "ledger.json")}
+    for path in folder.iterdir():
+        if path.name not in wanted:
+            path.unlink()
+    for report in corpus.normalized:
+        if report.source.id in corpus.fresh or not (folder / f"{report.source.id}.ledger.json").exists():
+            write_normalized(report, folder)
 
 
 def folder_bytes(folder: Path) -> list[bytes]:
@@ -189,9 +203,9 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
     corpus = gather(project, cache, terminal_progress("reports"))
     lap("normalize+slice")
     glossary: Glossary = load_glossary(project.glossary)
-    glossary_errors = [p for p in check(glossary, {t.id for t in corpus.themes}) if p.severity == "error"]
-    if glossary_errors:
-        raise DigestError(glossary_errors)
+    glossary_problems = check(glossary, {t.id for t in corpus.themes})
+    if any(p.severity == "error" for p in glossary_problems):
+        raise DigestError([p for p in glossary_problems if p.severity == "error"])
     english, statuses, translation_warnings = load_translations(project, corpus)
     abstracts = load_articles(project.root / "content" / "abstracts", corpus.reports)
     summaries = load_articles(project.root / "content" / "themes", corpus.reports)
@@ -220,7 +234,6 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
     inputs = SiteInputs(corpus, glossary, english, abstracts, summaries, statuses, cache, glossary_key, page_keys)
     renderer = Site(inputs, envs)
     lap("term matching")
-    glossary_problems = [p for p in check(glossary, {t.id for t in corpus.themes}) if p.severity != "error"]
     glossary_problems += corpus_problems(glossary, corpus.reports, renderer.used)
     errors = [p for p in glossary_problems if p.severity == "error"]
     if errors:
@@ -238,14 +251,9 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
     pages["downloads/corpus.json"] = corpus_json
     pages["downloads/glossary.tbx"] = export_tbx(glossary)
     pages["downloads/glossary.csv"] = export_csv(glossary)
-    normalized: dict[str, bytes] = {}
-    for report in corpus.normalized:
-        for script, text in report.result.texts.items():
-            normalized[f"{report.source.id}.{script}.txt"] = text.encode()
-        normalized[f"{report.source.id}.ledger.json"] = ledger_json(report).encode()
     lap("render")
     # Write.
-    sync_tree(project.normalized, normalized)
+    write_normalized_outputs(project, corpus)
     corpus_path = project.build / "corpus.json"
     if not corpus_path.exists() or corpus_path.read_bytes() != corpus_json:
         corpus_path.write_bytes(corpus_json)

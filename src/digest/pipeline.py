@@ -36,6 +36,7 @@ class Corpus:
     measures: tuple[Measure, ...]
     processed: int = 0  # reports computed afresh (the rest came from the cache)
     keys: dict[str, str] = dataclasses.field(default_factory=dict)  # each report's content hash
+    fresh: frozenset[str] = frozenset()  # ids of the reports computed afresh
 
     def warnings(self) -> list[Problem]:
         found = [w for report in self.normalized for w in report.warnings()]
@@ -86,7 +87,7 @@ def process_reports(
     themes: tuple[Theme, ...],
     cache: Cache | None,
     progress: Progress = _quiet,
-) -> tuple[dict[str, SlicedReport], int, dict[str, str]]:
+) -> tuple[dict[str, SlicedReport], frozenset[str], dict[str, str]]:
     """Every report sliced, from the cache where its inputs are unchanged; all problems at once."""
     chrome_path = project.data / "chrome.yml"
     chrome = chrome_rules(chrome_path)
@@ -131,7 +132,7 @@ def process_reports(
         for source in todo:
             cache.put("report", keys[source.id], results[source.id])
         cache.prune("report", set(keys.values()))
-    return {s.id: results[s.id] for s in sources}, len(todo), keys
+    return {s.id: results[s.id] for s in sources}, frozenset(s.id for s in todo), keys
 
 
 def terminal_progress(label: str) -> Progress:
@@ -148,6 +149,6 @@ def terminal_progress(label: str) -> Progress:
 
 def gather(project: Project, cache: Cache | None = None, progress: Progress = _quiet) -> Corpus:
     themes = load_themes(project.data / "themes.yml")
-    reports, processed, keys = process_reports(project, discover(project.sources), themes, cache, progress)
+    reports, fresh, keys = process_reports(project, discover(project.sources), themes, cache, progress)
     measures = load_measures(project.data / "measures.yml", reports, {t.id for t in themes})
-    return Corpus([r.normalized for r in reports.values()], themes, reports, measures, processed, keys)
+    return Corpus([r.normalized for r in reports.values()], themes, reports, measures, len(fresh), keys, fresh)

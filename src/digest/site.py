@@ -447,8 +447,7 @@ class Site:
         """theme id → region → number of paragraphs tagged with it."""
         matrix: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for report in self.reports:
-            for paragraph_id, tags in report.themes.items():
-                del paragraph_id
+            for tags in report.themes.values():
                 for tag in tags:
                     matrix[tag.theme][region_key(report)] += 1
         return {theme: dict(regions) for theme, regions in matrix.items()}

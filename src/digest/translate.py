@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import io
 import os
-import re
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
@@ -185,7 +184,3 @@ def status(report: SlicedReport, catalog: Catalog | None) -> Status:
         else:
             translated += 1
     return Status(report.id, len(current), translated, fuzzy, len(current) - translated - fuzzy)
-
-
-PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem ipsum)\b|^\W*$", re.IGNORECASE)
-HAN_RUN = re.compile(r"[\u4e00-\u9fff]{4,}")

@@ -26,15 +26,16 @@ def test_language_switch_keeps_the_page(watched: Watched, base_url: str) -> None
     assert "全力護航經濟社會高質量發展" in page.locator("h1").first.inner_text()
 
 
-def _search(watched: Watched, base_url: str, query: str) -> list[str]:
+def _search(watched: Watched, base_url: str, query: str, prefix: str = "") -> list[str]:
     page = watched.page
-    page.goto(base_url + "/")
+    page.goto(base_url + prefix + "/")
     page.locator("label.md-search__icon, .md-search__input").first.click()
     box = page.locator("input.md-search__input")
     box.fill(query)
     box.press("End")
-    page.wait_for_selector(".md-search-result__item", timeout=15000)
-    return page.locator(".md-search-result__item a").evaluate_all("els => els.map(e => e.href)")
+    page.wait_for_selector(".md-search-result__item:not([hidden])", timeout=15000)
+    page.wait_for_timeout(200)
+    return page.locator(".md-search-result__item:not([hidden]) a").evaluate_all("els => els.map(e => e.href)")
 
 
 @pytest.mark.parametrize(
@@ -50,6 +51,18 @@ def test_search_in_chinese_and_english(watched: Watched, base_url: str, query: s
     hrefs = _search(watched, base_url, query)
     watched.shot(f"search-{query.replace(' ', '-')}")
     assert any(expected in href for href in hrefs), hrefs[:10]
+
+
+@pytest.mark.parametrize("prefix", ["", "/zh", "/zh-Hant"])
+def test_search_results_stay_in_the_page_language(watched: Watched, base_url: str, prefix: str) -> None:
+    hrefs = _search(watched, base_url, "派出所", prefix)
+    assert hrefs
+    for href in hrefs:
+        path = href.removeprefix(base_url)
+        if prefix:
+            assert path.startswith(prefix + "/"), path
+        else:
+            assert not path.startswith(("/zh/", "/zh-Hant/")), path
 
 
 def test_glossary_tooltip_on_hover(watched: Watched, base_url: str) -> None:

@@ -1,0 +1,56 @@
+"""`digest serve`: the live preview serves the site and regenerates a page when its input changes."""
+
+from __future__ import annotations
+
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def _wait_for(url: str, needle: str, seconds: float) -> str:
+    deadline = time.monotonic() + seconds
+    last = ""
+    while time.monotonic() < deadline:
+        try:
+            last = _get(url)
+            if needle in last:
+                return last
+        except OSError:
+            pass
+        time.sleep(0.5)
+    raise AssertionError(f"{needle!r} never appeared at {url}")
+
+
+def test_serve_regenerates_an_edited_translation(project_copy: Path) -> None:
+    port = _free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "digest.cli", "--root", str(project_copy), "serve", "--port", str(port)],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        url = f"http://127.0.0.1:{port}/reports/gansu-fengqiao-2021/"
+        _wait_for(url, "On 7 May 2019", 120)
+        catalog = project_copy / "translations" / "en" / "gansu-fengqiao-2021.po"
+        catalog.write_text(
+            catalog.read_text(encoding="utf-8").replace("On 7 May 2019", "On the seventh of May 2019", 1),
+            encoding="utf-8",
+        )
+        _wait_for(url, "On the seventh of May 2019", 120)
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
