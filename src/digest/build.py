@@ -192,8 +192,8 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
         clock = now
 
     stamp = project.build / ".fingerprint"
-    print_ = fingerprint(project)
-    if site and not force and project.site.is_dir() and stamp.exists() and stamp.read_text() == print_:
+    current = fingerprint(project)
+    if site and not force and project.site.is_dir() and stamp.exists() and stamp.read_text() == current:
         return BuildOutcome(
             0, SyncResult((), (), ()), project.site, skipped=True, timings={"fingerprint": time.perf_counter() - clock}
         )
@@ -263,7 +263,7 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
     if site:
         stamp.unlink(missing_ok=True)
         site_files = run_mkdocs(project.mkdocs_config, project.pages, project.site, nav=nav(corpus))
-        stamp.write_text(print_)
+        stamp.write_text(current)
         lap("mkdocs")
     return BuildOutcome(
         len(corpus.reports),
