@@ -1,6 +1,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,6 +13,13 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def root() -> Path:
     return ROOT
+
+
+def digest(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """The `digest` command as a user runs it, in a project folder, with its output captured."""
+    return subprocess.run(
+        [sys.executable, "-m", "digest.cli", "--root", str(cwd), *args], capture_output=True, text=True, cwd=cwd
+    )
 
 
 INPUTS = ("source_texts", "data", "templates", "docs", "glossary", "translations", "locales", "content", "overrides")

@@ -3,19 +3,12 @@
 from __future__ import annotations
 
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import yaml
 
+from conftest import digest
 from digest.cli import main
-
-
-def digest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "digest.cli", "--root", str(cwd), *args], capture_output=True, text=True, cwd=cwd
-    )
 
 
 def test_normalize_report_summary(project_copy: Path) -> None:

@@ -4,14 +4,13 @@ from __future__ import annotations
 
 import csv
 import shutil
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from conftest import digest
 from digest.errors import DigestError
 from digest.exchange import export_csv, export_tbx, import_csv, import_tbx
 from digest.glossary import check, load_glossary
@@ -70,12 +69,6 @@ LISTED = [
     "单元防控",
     "要素管控",
 ]
-
-
-def digest(*args: str, cwd: Path) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "digest.cli", "--root", str(cwd), *args], capture_output=True, text=True
-    )
 
 
 def test_shipped_glossary_is_clean_and_large_enough() -> None:

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 from babel.messages.catalog import Catalog
 
+from conftest import digest
 from digest.glossary import load_glossary
 from digest.i18n import LANGUAGES, translations
 from digest.pipeline import gather
@@ -21,12 +20,6 @@ from digest.translation_check import check_report
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = gather(Project(ROOT))
 REPORT = CORPUS.reports["xian-public-order-2023"]
-
-
-def digest(*args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [sys.executable, "-m", "digest.cli", "--root", str(ROOT), *args], capture_output=True, text=True
-    )
 
 
 def test_every_report_is_fully_translated() -> None:
