@@ -211,7 +211,12 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
     summaries = load_articles(project.root / "content" / "themes", corpus.reports)
     lap("glossary+translations+content")
     glossary_key = key(*(p.read_bytes() for p in sorted(project.glossary.glob("*.yml"))))
-    shared = key(glossary_key, *folder_bytes(project.templates), *folder_bytes(project.locales))
+    shared = key(
+        glossary_key,
+        file_bytes(project.data / "themes.yml"),
+        *folder_bytes(project.templates),
+        *folder_bytes(project.locales),
+    )
     page_keys = {
         report_id: key(
             report_key,
@@ -231,7 +236,9 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
         env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
         env.filters["label"] = lambda value, catalog=catalog: catalog.gettext(LABELS.get(value, value))
         envs[lang.code] = env
-    inputs = SiteInputs(corpus, glossary, english, abstracts, summaries, statuses, cache, glossary_key, page_keys)
+    inputs = SiteInputs(
+        corpus, glossary, english, abstracts, summaries, statuses, cache, glossary_key, page_keys, shared
+    )
     renderer = Site(inputs, envs)
     lap("term matching")
     glossary_problems += corpus_problems(glossary, corpus.reports, renderer.used)
@@ -247,7 +254,8 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
     for path, text in renderer.pages().items():
         pages[path] = text.encode("utf-8")
     data = corpus_data(list(corpus.reports.values()), corpus.themes, measures_data(corpus.measures, corpus.reports))
-    corpus_json = (json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n").encode()
+    # Compact, so the C encoder does it: pretty-printing a large corpus costs seconds (`jq .` reads it nicely).
+    corpus_json = (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
     pages["downloads/corpus.json"] = corpus_json
     pages["downloads/glossary.tbx"] = export_tbx(glossary)
     pages["downloads/glossary.csv"] = export_csv(glossary)

@@ -43,6 +43,7 @@ class SiteInputs:
     cache: Cache | None = None
     glossary_key: str = ""  # hash of the glossary: term matches depend on it
     page_keys: dict[str, str] = field(default_factory=dict)  # report id → hash of all a report page depends on
+    shared_key: str = ""  # hash of the glossary, themes, templates and catalogs: what every page depends on
 
 
 MAX_PER_REGION = 100  # paragraphs or occurrences listed per region on one page; the rest are counted
@@ -379,7 +380,16 @@ class Site:
                 page(f"themes/{theme.id}", "theme.md.j2", theme=theme)
             page("glossary/index", "glossary_index.md.j2")
             for entry in self.inputs.glossary.entries:
-                page(f"glossary/{entry.id}", "glossary_entry.md.j2", entry=entry)
+                # An entry page changes only with the glossary, the templates or a report it quotes.
+                quoted = sorted({r.id for r, _, _, _ in self.occurrences.get(entry.id, [])})
+                name = key(self.inputs.shared_key, entry.id, lang.code, *(self.corpus.keys.get(r, r) for r in quoted))
+                cached = cache.get("page", name) if cache and self.inputs.shared_key else None
+                if isinstance(cached, str):
+                    pages[f"glossary/{entry.id}.{lang.code}.md"] = cached
+                    continue
+                text = page(f"glossary/{entry.id}", "glossary_entry.md.j2", entry=entry)
+                if cache and self.inputs.shared_key:
+                    cache.put("page", name, text)
             page("about/methodology", "methodology.md.j2")
             page("about/downloads", "downloads.md.j2")
         return pages

@@ -76,7 +76,7 @@ def ledger_json(report: NormalizedReport) -> str:
         "repairs": [{"find": r.find, "replace": r.replace, "reason": r.reason} for r in result.repairs_applied],
         "step_summaries": step_summaries(),
     }
-    text = json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n"
+    text = json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n"
     # Lone surrogates removed from a raw file are kept in the ledger as JSON escapes (valid, and UTF-8 safe).
     return re.sub(r"[\ud800-\udfff]", lambda m: f"\\u{ord(m.group(0)):04x}", text)
 
