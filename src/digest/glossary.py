@@ -7,7 +7,6 @@ reads it, and contexts that really occur in the corpus).
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,6 +16,7 @@ import yaml
 
 from .datafiles import Field, LineDict, check_fields, load_yaml
 from .errors import DigestError, Problem
+from .normalize.steps import to_traditional
 
 STATUSES = ("approved", "proposed", "deprecated")
 TERM_TYPES = ("fullForm", "variant", "abbreviation", "shortForm", "formula")
@@ -244,13 +244,6 @@ def load_glossary(folder: Path) -> Glossary:
     return Glossary(tuple(entries))
 
 
-@functools.cache
-def _s2tw() -> Any:
-    import opencc
-
-    return opencc.OpenCC("s2tw")
-
-
 def suggested_pinyin(term: str) -> str:
     from pypinyin import Style, pinyin
 
@@ -290,7 +283,7 @@ def check(glossary: Glossary, theme_ids: set[str]) -> list[Problem]:
                             "one concept per term: merge the entries or drop one form",
                         )
                     )
-            converted = _s2tw().convert(term.zh_hans)
+            converted = to_traditional(term.zh_hans)
             if converted != term.zh_hant and not term.zh_hant_override:
                 problems.append(
                     Problem(

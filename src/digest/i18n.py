@@ -24,6 +24,11 @@ class Language:
     name: str
 
     @property
+    def text(self) -> str:
+        """Which key of a three-language field (en, zh-Hans, zh-Hant) this reader sees."""
+        return "en" if self.code == "en" else self.script
+
+    @property
     def babel(self) -> Locale:
         return Locale.parse(self.locale)
 

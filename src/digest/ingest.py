@@ -12,7 +12,8 @@ from pathlib import Path
 
 from .errors import fail
 
-HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+HAN_RANGES = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"  # CJK ideographs, extension A, compatibility
+HAN = re.compile(f"[{HAN_RANGES}]")
 # Encodings tried, in order, for text without a byte-order mark.
 LEGACY_CHINESE = ("gb18030", "big5")
 

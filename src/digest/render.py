@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import jinja2
-from markupsafe import Markup, escape
+from markupsafe import Markup
 
 from .errors import fail
 
@@ -39,7 +39,6 @@ def environment(templates: Path, extensions: tuple[str, ...] = ()) -> jinja2.Env
         extensions=list(extensions),
     )
     env.filters["md"] = md
-    env.filters["e"] = escape
     return env
 
 

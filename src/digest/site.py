@@ -6,7 +6,6 @@ terms linked), so no template can forget to escape source text.
 
 from __future__ import annotations
 
-import functools
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -25,6 +24,7 @@ from .glossary import Entry, Glossary
 from .i18n import DEFAULT, LANGUAGES, Language
 from .measures import Measure
 from .normalize import step_summaries
+from .normalize.steps import to_traditional
 from .pipeline import Corpus
 from .render import render
 from .slicing import Paragraph, Section
@@ -69,13 +69,6 @@ class SectionView:
     heading_en: str
     heading_state: str
     paragraphs: list[ParagraphView] = field(default_factory=list)
-
-
-@functools.cache
-def _s2tw() -> Any:
-    import opencc
-
-    return opencc.OpenCC("s2tw")
 
 
 def region_key(report: SlicedReport) -> str:
@@ -190,23 +183,19 @@ class Site:
             html = Markup("")
             for piece in paragraph:
                 if not piece.report:
-                    text = piece.text if lang.script == "zh-Hans" or lang.code == "en" else _s2tw().convert(piece.text)
+                    text = to_traditional(piece.text) if lang.script == "zh-Hant" else piece.text
                     html += escape(text)
                     continue
                 report = self.corpus.reports[piece.report]
                 label = self.labels[(piece.report, piece.paragraph)]
-                region = report.normalized.source.region.name("en" if lang.code == "en" else lang.script)
+                region = report.normalized.source.region.name(lang.text)
                 html += Markup(
                     f'<a class="cite" href="{root}reports/{piece.report}/#{piece.paragraph}" '
-                    f'title="{escape(report.normalized.source.title[self.title_lang(lang)])}">'
+                    f'title="{escape(report.normalized.source.title[lang.text])}">'
                     f"[{escape(region)} ¶{escape(label)}]</a>"
                 )
             out.append(html)
         return out
-
-    @staticmethod
-    def title_lang(lang: Language) -> str:
-        return "en" if lang.code == "en" else lang.script
 
     def summary_for(self, store: dict[tuple[str, str], Article], name: str, lang: Language) -> Article | None:
         return store.get((name, "en" if lang.code == "en" else "zh-Hans"))
@@ -255,7 +244,7 @@ class Site:
             lines.append({"kind": line.kind, "zh": line.text[lang.script], "en": en, "state": state})
         return lines
 
-    def edition_notes(self, report: SlicedReport) -> list[dict[str, Any]]:
+    def edition_notes(self, report: SlicedReport) -> dict[str, Any]:
         result = report.normalized.result
         summaries = step_summaries()
         notes = []
@@ -274,7 +263,7 @@ class Site:
                 }
             )
         repairs = [{"find": r.find, "replace": r.replace, "reason": r.reason} for r in result.repairs_applied]
-        return [{"repairs": repairs, "steps": notes}]
+        return {"repairs": repairs, "steps": notes}
 
     def concordance(self, entry: Entry, lang: Language, root: str) -> list[dict[str, Any]]:
         """Every occurrence of an entry, grouped by region, each with its context and paragraph link."""
@@ -287,7 +276,7 @@ class Site:
             for match in self.matches[(report.id, paragraph.id, part)]:
                 if match.entry != entry.id or len(text) != len(source["zh-Hans"]):
                     continue
-                groups[report.normalized.source.region.name("en" if lang.code == "en" else lang.script)].append(
+                groups[report.normalized.source.region.name(lang.text)].append(
                     {
                         "report": report,
                         "paragraph": paragraph.id,
@@ -307,11 +296,11 @@ class Site:
         bars = []
         for value in measure.values:
             report = self.corpus.reports[value.citation.report]
-            region = report.normalized.source.region.name("en" if lang.code == "en" else lang.script)
+            region = report.normalized.source.region.name(lang.text)
             label = self.labels[(value.citation.report, value.citation.paragraph)]
             href = f"{root}reports/{value.citation.report}/#{value.citation.paragraph}"
             bars.append((f"{region} ¶{label}", value.value, self.number(value.value, lang), href))
-        return bar_chart(measure.name["en" if lang.code == "en" else lang.script], bars, measure.unit)
+        return bar_chart(measure.name[lang.text], bars, measure.unit)
 
     # --- formatting ----------------------------------------------------------------------------------
 
@@ -414,14 +403,12 @@ class Site:
             "date": lambda value: self.date(value, lang),
             "label": lambda report_id, paragraph_id: self.labels[(report_id, paragraph_id)],
             "theme_matrix": lambda: self.theme_matrix(),
-            "region_of": lambda report: report.normalized.source.region.name(
-                "en" if lang.code == "en" else lang.script
-            ),
+            "region_of": lambda report: report.normalized.source.region.name(lang.text),
         }
         return {
             "lang": lang,
             "languages": LANGUAGES,
-            "t": "en" if lang.code == "en" else lang.script,
+            "t": lang.text,
             "script": lang.script,
             "reports": self.reports,
             "report_by_id": self.corpus.reports,
@@ -444,7 +431,7 @@ class Site:
             for section, paragraph in report.outline.paragraphs():
                 if any(t.theme == theme.id for t in report.themes[paragraph.id]):
                     name = region_key(report)
-                    names[name] = report.normalized.source.region.name("en" if lang.code == "en" else lang.script)
+                    names[name] = report.normalized.source.region.name(lang.text)
                     counts[name] += 1
                     if counts[name] <= MAX_PER_REGION:
                         regions[name].append(self.paragraph_view(report, section, paragraph, lang, root))

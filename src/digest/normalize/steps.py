@@ -16,6 +16,7 @@ from typing import Any
 
 from ..datafiles import Field, LineList, check_fields, load_yaml
 from ..errors import DigestError, Problem
+from ..ingest import HAN_RANGES
 from .mojibake import realign_all
 
 Step = Callable[[str], str]
@@ -43,7 +44,6 @@ def step(name: str, summary: str) -> Callable[[Step], Step]:
     return register
 
 
-HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TONED = "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜńňǹḿ"
 # A pinyin syllable: Latin letters with at least one tone mark, or a neutral-tone syllable from this list.
 NEUTRAL = "de|le|men|zi|me|ma|ne|ba|zhe|guo|tou|ge|mo"
@@ -58,7 +58,7 @@ def control_characters(text: str) -> str:
 
 @step("pinyin_annotations", "Remove pinyin that mirror sites insert after characters: 護(hù)航 → 護航.")
 def pinyin_annotations(text: str) -> str:
-    text = re.sub(rf"(?<=[{HAN}])\({SYLLABLE}\)", "", text)
+    text = re.sub(rf"(?<=[{HAN_RANGES}])\({SYLLABLE}\)", "", text)
     # After a character the mirror lost, its `(` went with it: `日?qǐng)` keeps the `?` for the mojibake step.
     return re.sub(rf"(?<=\?){SYLLABLE}\)", "", text)
 
@@ -166,15 +166,8 @@ def chrome_rules(path: Path) -> tuple[ChromeRule, ...]:
     return tuple(rules)
 
 
-@functools.cache
-def _t2s() -> Any:
-    import opencc
-
-    return opencc.OpenCC("t2s")
-
-
 def match_chrome(line: str, rules: tuple[ChromeRule, ...]) -> tuple[ChromeRule, re.Match[str]] | None:
-    probe = _t2s().convert(line.strip().replace("\xa0", " "))
+    probe = _converter("t2s").convert(line.strip().replace("\xa0", " "))
     for rule in rules:
         found = rule.pattern.search(probe)
         if found:
@@ -194,7 +187,7 @@ def chrome_facts(text: str, rules: tuple[ChromeRule, ...]) -> dict[str, str]:
             if value:
                 facts.setdefault(key, value.strip())
         if rule.fields:
-            probe = _t2s().convert(line)
+            probe = _converter("t2s").convert(line)
             for label, cell in re.findall(r"([^|:：]+?)\s*[:：]\s*\|\s*([^|]*?)\s*\|", probe):
                 name = rule.fields.get(label.strip())
                 if name and cell:
@@ -222,7 +215,7 @@ def heading_separators(text: str) -> str:
     def fix(line: str) -> str:
         if len(line.strip()) > 24 or any(c in line for c in SENTENCE_MARKS):
             return line
-        return re.sub(rf"(?<=[{HAN}])\?(?=[{HAN}])", " ", line)
+        return re.sub(rf"(?<=[{HAN_RANGES}])\?(?=[{HAN_RANGES}])", " ", line)
 
     return "\n".join(fix(line) for line in text.split("\n"))
 
@@ -243,7 +236,7 @@ FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "
 )
 def punctuation(text: str) -> str:
     def fix(line: str) -> str:
-        if not re.search(f"[{HAN}]", line):
+        if not re.search(f"[{HAN_RANGES}]", line):
             return line
         line = re.sub(r"(?<!\d),|,(?!\d)", "，", line)
         line = re.sub(r"(?<!\d):|:(?!\d)", "：", line)
