@@ -63,7 +63,7 @@ class Watched:
         self.page = page
         self.problems: list[str] = []
         page.on("console", lambda m: self.problems.append(f"console: {m.text}") if m.type == "error" else None)  # type: ignore[attr-defined]
-        page.on("requestfailed", lambda r: self.problems.append(f"failed: {r.url}"))  # type: ignore[attr-defined]
+        page.on("requestfailed", self._failed)  # type: ignore[attr-defined]
         page.on(  # type: ignore[attr-defined]
             "request",
             lambda r: (
@@ -71,6 +71,13 @@ class Watched:
             ),
         )
         page.on("response", lambda r: self.problems.append(f"{r.status}: {r.url}") if r.status >= 400 else None)  # type: ignore[attr-defined]
+
+    def _failed(self, request: object) -> None:
+        # A request cut short by the test navigating away is aborted, not broken;
+        # a missing file shows up as a 4xx response instead.
+        failure = request.failure  # type: ignore[attr-defined]
+        if failure != "net::ERR_ABORTED":
+            self.problems.append(f"failed: {request.url} ({failure})")  # type: ignore[attr-defined]
 
     def shot(self, name: str) -> None:
         SHOTS.mkdir(parents=True, exist_ok=True)
