@@ -2,16 +2,16 @@
 
 from __future__ import annotations
 
-import json
 import sys
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import Cache, file_bytes, key
+from .cache import Cache, file_bytes, gc_paused, key
 from .content import load_articles
-from .corpus import corpus_data
+from .corpus import compact_json, corpus_json, report_data
 from .errors import DigestError, Problem, display_path
 from .exchange import export_csv, export_tbx
 from .glossary import Glossary, check, load_glossary
@@ -19,7 +19,7 @@ from .glossary_corpus import corpus_problems
 from .i18n import LANGUAGES, translations
 from .measures import measures_data
 from .normalize.report import write_normalized
-from .pipeline import Corpus, gather, terminal_progress
+from .pipeline import Corpus, gather, match_terms, terminal_progress
 from .project import Project
 from .publish import SyncResult, run_mkdocs, sync_tree
 from .render import environment
@@ -199,7 +199,20 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
         )
     lap("fingerprint")
     # Gather: read and check everything before a single file is written.
-    cache = Cache(project.build / "cache")
+    cache = Cache(project.build / "cache.sqlite")
+    try:
+        with gc_paused():
+            outcome = _build(project, cache, strict, site, current, lap)
+    finally:
+        cache.close()
+    outcome.timings = timings
+    return outcome
+
+
+def _build(
+    project: Project, cache: Cache, strict: bool, site: bool, fingerprint_now: str, lap: Callable[[str], None]
+) -> BuildOutcome:
+    # Gather: read and check everything before a single file is written.
     corpus = gather(project, cache, terminal_progress("reports"))
     lap("normalize+slice")
     glossary: Glossary = load_glossary(project.glossary)
@@ -211,6 +224,8 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
     summaries = load_articles(project.root / "content" / "themes", corpus.reports)
     lap("glossary+translations+content")
     glossary_key = key(*(p.read_bytes() for p in sorted(project.glossary.glob("*.yml"))))
+    matches = match_terms(corpus, glossary.forms(), glossary_key, cache, terminal_progress("term matching"))
+    lap("term matching")
     shared = key(
         glossary_key,
         file_bytes(project.data / "themes.yml"),
@@ -236,11 +251,8 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
         env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
         env.filters["label"] = lambda value, catalog=catalog: catalog.gettext(LABELS.get(value, value))
         envs[lang.code] = env
-    inputs = SiteInputs(
-        corpus, glossary, english, abstracts, summaries, statuses, cache, glossary_key, page_keys, shared
-    )
+    inputs = SiteInputs(corpus, glossary, english, abstracts, summaries, statuses, matches, page_keys, shared)
     renderer = Site(inputs, envs)
-    lap("term matching")
     glossary_problems += corpus_problems(glossary, corpus.reports, renderer.used)
     errors = [p for p in glossary_problems if p.severity == "error"]
     if errors:
@@ -250,35 +262,55 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
         print(warning, file=sys.stderr)
     if strict and warnings:
         raise DigestError(warnings)
+    planned = renderer.plan()
+    written_from = cache.written()
     pages: dict[str, bytes] = _hand_written(project.docs)
-    for path, text in renderer.pages().items():
-        pages[path] = text.encode("utf-8")
-    data = corpus_data(list(corpus.reports.values()), corpus.themes, measures_data(corpus.measures, corpus.reports))
-    # Compact, so the C encoder does it: pretty-printing a large corpus costs seconds (`jq .` reads it nicely).
-    corpus_json = (json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":")) + "\n").encode()
+    current: list[str] = []  # generated pages already on disk as this build would write them
+    for path, page in planned.items():
+        if page.key and written_from.get(path) == page.key and (project.pages / path).is_file():
+            current.append(path)
+        else:
+            pages[path] = page.render().encode("utf-8")
+    corpus_json = corpus_file(corpus, cache).encode()
     pages["downloads/corpus.json"] = corpus_json
-    pages["downloads/glossary.tbx"] = export_tbx(glossary)
-    pages["downloads/glossary.csv"] = export_csv(glossary)
+    exports = cache.get("export", glossary_key)
+    if not isinstance(exports, tuple):
+        exports = (export_tbx(glossary), export_csv(glossary))
+        cache.put("export", glossary_key, exports)
+    pages["downloads/glossary.tbx"], pages["downloads/glossary.csv"] = exports
     lap("render")
     # Write.
     write_normalized_outputs(project, corpus)
     corpus_path = project.build / "corpus.json"
     if not corpus_path.exists() or corpus_path.read_bytes() != corpus_json:
         corpus_path.write_bytes(corpus_json)
-    synced = sync_tree(project.pages, pages)
+    synced = sync_tree(project.pages, pages, keep=current)
+    cache.record_written({path: page.key for path, page in planned.items() if page.key})
+    cache.prune()
+    cache.commit()
     lap("write")
     site_files = None
     if site:
+        stamp = project.build / ".fingerprint"
         stamp.unlink(missing_ok=True)
         site_files = run_mkdocs(project.mkdocs_config, project.pages, project.site, nav=nav(corpus))
-        stamp.write_text(current)
+        stamp.write_text(fingerprint_now)
         lap("mkdocs")
     return BuildOutcome(
-        len(corpus.reports),
-        synced,
-        project.site if site else None,
-        warnings,
-        corpus.processed,
-        site_files,
-        timings,
+        len(corpus.reports), synced, project.site if site else None, warnings, corpus.processed, site_files
     )
+
+
+def corpus_file(corpus: Corpus, cache: Cache) -> str:
+    """build/corpus.json, each report's part encoded once and kept until the report changes."""
+    names = {rid: key(report_key, "corpus-json") for rid, report_key in corpus.keys.items()}
+    stored = cache.get_many("report-json", names.values())
+    parts = []
+    for rid, report in corpus.reports.items():
+        text = stored.get(names.get(rid, ""))
+        if not isinstance(text, str):
+            text = compact_json(report_data(report))
+            if rid in names:
+                cache.put("report-json", names[rid], text)
+        parts.append(text)
+    return corpus_json(parts, corpus.themes, measures_data(corpus.measures, corpus.reports))

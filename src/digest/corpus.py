@@ -5,7 +5,6 @@ from __future__ import annotations
 import dataclasses
 import json
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Any
 
 from .errors import DigestError, Problem
@@ -115,69 +114,78 @@ def skeleton(text: str) -> str:
     return "".join(HAN.findall(text))
 
 
-def corpus_data(
-    sliced: list[SlicedReport], themes: tuple[Theme, ...], measures: list[dict[str, Any]]
-) -> dict[str, Any]:
-    reports = []
-    for report in sliced:
-        source = report.normalized.source
-        sections = []
-        for section in report.outline.sections:
-            paragraphs = []
-            for paragraph in section.paragraphs:
-                paragraphs.append(
-                    {
-                        "id": paragraph.id,
-                        "lead": paragraph.lead,
-                        "text": paragraph.text,
-                        "themes": [{"theme": t.theme, "score": t.score} for t in report.themes[paragraph.id]],
-                        "figures": [
-                            {
-                                "kind": f.kind,
-                                "text": f.text,
-                                "value": f.value,
-                                "unit": f.unit,
-                                "approximate": f.approximate,
-                                "clause": f.clause,
-                                "paragraph": paragraph.id,
-                            }
-                            for f in report.figures[paragraph.id]
-                        ],
-                    }
-                )
-            sections.append(
+def report_data(report: SlicedReport) -> dict[str, Any]:
+    """One report as it appears in the corpus JSON's `reports` list."""
+    source = report.normalized.source
+    sections = []
+    for section in report.outline.sections:
+        paragraphs = []
+        for paragraph in section.paragraphs:
+            paragraphs.append(
                 {
-                    "id": section.id,
-                    "level": section.level,
-                    "number": section.number,
-                    "heading": section.heading,
-                    "paragraphs": paragraphs,
+                    "id": paragraph.id,
+                    "lead": paragraph.lead,
+                    "text": paragraph.text,
+                    "themes": [{"theme": t.theme, "score": t.score} for t in report.themes[paragraph.id]],
+                    "figures": [
+                        {
+                            "kind": f.kind,
+                            "text": f.text,
+                            "value": f.value,
+                            "unit": f.unit,
+                            "approximate": f.approximate,
+                            "clause": f.clause,
+                            "paragraph": paragraph.id,
+                        }
+                        for f in report.figures[paragraph.id]
+                    ],
                 }
             )
-        reports.append(
+        sections.append(
             {
-                "id": source.id,
-                "source_file": source.raw_path.name,
-                "title": source.title,
-                "region": {"province": source.region.province, "city": source.region.city},
-                "publisher": source.publisher,
-                "date": {"value": source.date, "kind": source.date_kind},
-                "genre": source.genre,
-                "original_script": report.normalized.script,
-                "encoding": report.normalized.encoding,
-                "facts": report.normalized.result.facts,
-                "front": [{"kind": f.kind, "text": f.text} for f in report.outline.front],
-                "sections": sections,
+                "id": section.id,
+                "level": section.level,
+                "number": section.number,
+                "heading": section.heading,
+                "paragraphs": paragraphs,
             }
         )
     return {
+        "id": source.id,
+        "source_file": source.raw_path.name,
+        "title": source.title,
+        "region": {"province": source.region.province, "city": source.region.city},
+        "publisher": source.publisher,
+        "date": {"value": source.date, "kind": source.date_kind},
+        "genre": source.genre,
+        "original_script": report.normalized.script,
+        "encoding": report.normalized.encoding,
+        "facts": report.normalized.result.facts,
+        "front": [{"kind": f.kind, "text": f.text} for f in report.outline.front],
+        "sections": sections,
+    }
+
+
+def corpus_data(
+    sliced: list[SlicedReport], themes: tuple[Theme, ...], measures: list[dict[str, Any]]
+) -> dict[str, Any]:
+    return {
         "schema_version": SCHEMA_VERSION,
-        "reports": reports,
+        "reports": [report_data(report) for report in sliced],
         "themes": [{"id": t.id, "name": t.name, "description": t.description} for t in themes],
         "measures": measures,
     }
 
 
-def write_corpus(data: dict[str, Any], path: Path) -> None:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(json.dumps(data, ensure_ascii=False, indent=1, sort_keys=True) + "\n", encoding="utf-8")
+def compact_json(data: Any) -> str:
+    """Compact, with sorted keys, through the C encoder: pretty-printing a large corpus costs seconds."""
+    return json.dumps(data, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+
+
+def corpus_json(reports: list[str], themes: tuple[Theme, ...], measures: list[dict[str, Any]]) -> str:
+    """The corpus JSON from each report's `compact_json(report_data(...))`, so unchanged reports need not be
+    encoded again; byte for byte what `compact_json(corpus_data(...))` gives."""
+    rest = corpus_data([], themes, measures)
+    parts = [f"{compact_json(name)}:{compact_json(rest[name])}" for name in sorted(rest) if name != "reports"]
+    parts.insert(sum(name < "reports" for name in rest), '"reports":[' + ",".join(reports) + "]")
+    return "{" + ",".join(parts) + "}\n"

@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 import os
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 
@@ -21,9 +21,14 @@ from .normalize.report import NormalizedReport, normalize_report
 from .normalize.steps import ChromeRule, chrome_rules
 from .project import Project
 from .sources import ReportSource, discover
+from .termmatch import TermMatch, TermMatcher
 from .themes import Theme, load_themes
 
 PARALLEL_FROM = 16  # below this many reports to (re)process, a process pool costs more than it saves
+
+ReportMatches = dict[tuple[str, str], list[TermMatch]]
+"""Glossary terms found in one report: (paragraph id, "lead" or "text") → matches; headings and front lines
+as ("heading:<section id>", "") and ("front:<n>", "")."""
 
 
 @dataclass(frozen=True)
@@ -100,8 +105,9 @@ def process_reports(
     }
     results: dict[str, SlicedReport] = {}
     todo: list[ReportSource] = []
+    stored = cache.get_many("report", keys.values()) if cache else {}
     for source in sources:
-        cached = cache.get("report", keys[source.id]) if cache else None
+        cached = stored.get(keys[source.id])
         if isinstance(cached, SlicedReport):
             results[source.id] = rebind(cached, source)
         else:
@@ -131,7 +137,6 @@ def process_reports(
     if cache:
         for source in todo:
             cache.put("report", keys[source.id], results[source.id])
-        cache.prune("report", set(keys.values()))
     return {s.id: results[s.id] for s in sources}, frozenset(s.id for s in todo), keys
 
 
@@ -152,3 +157,70 @@ def gather(project: Project, cache: Cache | None = None, progress: Progress = _q
     reports, fresh, keys = process_reports(project, discover(project.sources), themes, cache, progress)
     measures = load_measures(project.data / "measures.yml", reports, {t.id for t in themes})
     return Corpus([r.normalized for r in reports.values()], themes, reports, measures, len(fresh), keys, fresh)
+
+
+def searchable(report: SlicedReport) -> dict[tuple[str, str], str]:
+    """Every Simplified text of a report in which glossary terms are looked for, under its match key."""
+    texts: dict[tuple[str, str], str] = {}
+    for _, paragraph in report.outline.paragraphs():
+        texts[(paragraph.id, "lead")] = (paragraph.lead or {}).get("zh-Hans", "")
+        texts[(paragraph.id, "text")] = paragraph.text["zh-Hans"]
+    for section in report.outline.sections:
+        if section.heading:
+            texts[(f"heading:{section.id}", "")] = section.heading["zh-Hans"]
+    for index, line in enumerate(report.outline.front):
+        texts[(f"front:{index}", "")] = line.text["zh-Hans"]
+    return texts
+
+
+_worker_matcher: TermMatcher | None = None
+
+
+def _start_matcher(forms: dict[str, str]) -> None:
+    global _worker_matcher
+    _worker_matcher = TermMatcher(forms)
+
+
+def _match_texts(texts: dict[tuple[str, str], str]) -> ReportMatches:
+    assert _worker_matcher is not None
+    return {name: _worker_matcher.find(text) for name, text in texts.items()}
+
+
+def match_terms(
+    corpus: Corpus, forms: dict[str, str], glossary_key: str, cache: Cache | None, progress: Progress = _quiet
+) -> dict[str, ReportMatches]:
+    """Glossary terms in every report, cached by report and glossary; many reports to match use every core."""
+    names = {rid: key(corpus.keys.get(rid, rid), glossary_key) for rid in corpus.reports}
+    stored = cache.get_many("matches", names.values()) if cache else {}
+    found: dict[str, ReportMatches] = {}
+    todo = []
+    for rid in corpus.reports:
+        cached = stored.get(names[rid])
+        if isinstance(cached, dict):
+            found[rid] = cached
+        else:
+            todo.append(rid)
+    progress(len(found), len(corpus.reports))
+    jobs = [searchable(corpus.reports[rid]) for rid in todo]
+    if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        with ProcessPoolExecutor(os.cpu_count(), initializer=_start_matcher, initargs=(forms,)) as pool:
+            _collect(todo, pool.map(_match_texts, jobs, chunksize=8), found, names, cache, progress)
+    else:
+        _start_matcher(forms)
+        _collect(todo, map(_match_texts, jobs), found, names, cache, progress)
+    return {rid: found[rid] for rid in corpus.reports}
+
+
+def _collect(
+    todo: list[str],
+    outcomes: Iterable[ReportMatches],
+    found: dict[str, ReportMatches],
+    names: dict[str, str],
+    cache: Cache | None,
+    progress: Progress,
+) -> None:
+    for rid, matches in zip(todo, outcomes, strict=True):
+        found[rid] = matches
+        progress(len(found), len(names))
+        if cache:
+            cache.put("matches", names[rid], matches)

@@ -9,6 +9,7 @@ import logging
 import os
 import shutil
 import tempfile
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -23,9 +24,14 @@ class SyncResult:
     removed: tuple[str, ...]
 
 
-def sync_tree(folder: Path, files: dict[str, bytes]) -> SyncResult:
-    """Make `folder` hold exactly `files`, touching only files whose bytes differ (so mtimes mean change)."""
-    written, unchanged, removed = [], [], []
+def sync_tree(folder: Path, files: dict[str, bytes], keep: Iterable[str] = ()) -> SyncResult:
+    """Make `folder` hold exactly `files` and `keep`, touching only files whose bytes differ (so mtimes mean change).
+
+    `keep` names files known to be current already (the caller knows what they were made from), which are
+    neither read nor written.
+    """
+    written, removed = [], []
+    unchanged = sorted(keep)
     folder.mkdir(parents=True, exist_ok=True)
     for rel, content in sorted(files.items()):
         path = folder / rel
@@ -37,15 +43,16 @@ def sync_tree(folder: Path, files: dict[str, bytes]) -> SyncResult:
         tmp.write_bytes(content)
         os.replace(tmp, path)
         written.append(rel)
+    kept = set(unchanged)
     for path in sorted(folder.rglob("*")):
         rel = path.relative_to(folder).as_posix()
-        if path.is_file() and rel not in files:
+        if path.is_file() and rel not in files and rel not in kept:
             path.unlink()
             removed.append(rel)
     for path in sorted(folder.rglob("*"), reverse=True):
         if path.is_dir() and not any(path.iterdir()):
             path.rmdir()
-    return SyncResult(tuple(written), tuple(unchanged), tuple(removed))
+    return SyncResult(tuple(written), tuple(sorted(unchanged)), tuple(removed))
 
 
 class _Collect(logging.Handler):
@@ -88,7 +95,7 @@ def keep_unchanged(staging: Path, site_dir: Path) -> SyncResult:
             for p in site_dir.rglob("*")
             if p.is_file() and p.relative_to(site_dir).as_posix() not in fresh
         )
-    return SyncResult(tuple(written), tuple(unchanged), tuple(removed))
+    return SyncResult(tuple(written), tuple(sorted(unchanged)), tuple(removed))
 
 
 def run_mkdocs(

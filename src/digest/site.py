@@ -6,6 +6,9 @@ terms linked), so no template can forget to escape source text.
 
 from __future__ import annotations
 
+import functools
+import hashlib
+import pickle
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -16,7 +19,7 @@ from babel.dates import format_date
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
-from .cache import Cache, key
+from .cache import key
 from .charts import bar_chart
 from .content import Article
 from .corpus import SlicedReport
@@ -25,7 +28,7 @@ from .i18n import DEFAULT, LANGUAGES, Language
 from .measures import Measure
 from .normalize import step_summaries
 from .normalize.steps import to_traditional
-from .pipeline import Corpus
+from .pipeline import Corpus, ReportMatches
 from .render import render
 from .slicing import Paragraph, Section
 from .termmatch import TermMatch, TermMatcher
@@ -40,13 +43,22 @@ class SiteInputs:
     abstracts: dict[tuple[str, str], Article]
     summaries: dict[tuple[str, str], Article]
     status: dict[str, Any]
-    cache: Cache | None = None
-    glossary_key: str = ""  # hash of the glossary: term matches depend on it
+    matches: dict[str, ReportMatches]
     page_keys: dict[str, str] = field(default_factory=dict)  # report id → hash of all a report page depends on
     shared_key: str = ""  # hash of the glossary, themes, templates and catalogs: what every page depends on
 
 
+@dataclass(frozen=True)
+class PlannedPage:
+    """A page to generate: the hash of all it depends on (None: render it every build) and its renderer."""
+
+    key: str | None
+    render: Callable[[], str]
+
+
 MAX_PER_REGION = 100  # paragraphs or occurrences listed per region on one page; the rest are counted
+
+Located = tuple[SlicedReport, Section, Paragraph]
 
 
 @dataclass
@@ -71,6 +83,11 @@ class SectionView:
     paragraphs: list[ParagraphView] = field(default_factory=list)
 
 
+def signature(value: object) -> str:
+    """A short hash of plain data (strings, numbers, dicts, dataclasses): equal for equal content."""
+    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).hexdigest()
+
+
 def region_key(report: SlicedReport) -> str:
     return report.normalized.source.region.name("en")
 
@@ -91,30 +108,17 @@ class Site:
         self.matches: dict[tuple[str, str, str], list[TermMatch]] = {}
         self.occurrences: dict[str, list[tuple[SlicedReport, Section, Paragraph, str]]] = defaultdict(list)
         self.used: set[str] = set()  # entries found anywhere in the corpus, headings and front matter included
-        cache = inputs.cache
         for report in self.reports:
-            match_key = key(self.corpus.keys.get(report.id, report.id), inputs.glossary_key)
-            cached = cache.get("matches", match_key) if cache and report.id in self.corpus.keys else None
-            found_here: dict[tuple[str, str], list[TermMatch]] = cached if isinstance(cached, dict) else {}
+            found_here = inputs.matches[report.id]
             for section, paragraph in report.outline.paragraphs():
                 for part in ("lead", "text"):
-                    if (paragraph.id, part) not in found_here:
-                        hans = (
-                            (paragraph.lead or {}).get("zh-Hans", "") if part == "lead" else paragraph.text["zh-Hans"]
-                        )
-                        found_here[(paragraph.id, part)] = self.matcher.find(hans)
                     found = found_here[(paragraph.id, part)]
                     self.matches[(report.id, paragraph.id, part)] = found
                     for entry_id in dict.fromkeys(m.entry for m in found):
                         self.occurrences[entry_id].append((report, section, paragraph, part))
-            extra = [(f"heading:{s.id}", s.heading["zh-Hans"]) for s in report.outline.sections if s.heading]
-            extra += [(f"front:{i}", f.text["zh-Hans"]) for i, f in enumerate(report.outline.front)]
-            for name, text in extra:
-                if (name, "") not in found_here:
-                    found_here[(name, "")] = self.matcher.find(text)
             self.used.update(m.entry for found in found_here.values() for m in found)
-            if cache and cached is None and report.id in self.corpus.keys:
-                cache.put("matches", match_key, found_here)
+        self._signatures: dict[tuple[str, str], str] = {}
+        self._listings: dict[str, list[tuple[dict[str, str], list[Located], int]]] = {}
         self.labels = {
             (report.id, paragraph.id): f"{section.label}.{index}"
             for report in self.reports
@@ -309,8 +313,9 @@ class Site:
         return format_decimal(value, locale=lang.locale, format="#,##0.##")
 
     @staticmethod
+    @functools.lru_cache(maxsize=4096)
     def date(value: str, lang: Language) -> str:
-        """ISO dates, years and year ranges in the reader's locale."""
+        """ISO dates, years and year ranges in the reader's locale (Babel takes a tenth of a millisecond a date)."""
         from datetime import date
 
         def one(part: str) -> str:
@@ -329,59 +334,111 @@ class Site:
 
     # --- pages ----------------------------------------------------------------------------------------
 
-    def pages(self) -> dict[str, str]:
-        pages: dict[str, str] = {}
+    def plan(self) -> dict[str, PlannedPage]:
+        """Every page of every language, each with the key of what it depends on where that is narrower
+        than the whole corpus, rendered only when asked for."""
+        planned: dict[str, PlannedPage] = {}
+        shared = self.inputs.shared_key
+        theme_keys = {t.id: self.theme_key(t) for t in self.corpus.themes} if shared else {}
+        entry_keys = {e.id: self.entry_key(e) for e in self.inputs.glossary.entries} if shared else {}
         for lang in LANGUAGES:
             env = self.envs[lang.code]
-
             common = self.common(lang)
 
-            def page(
+            def add(
                 path: str,
                 template: str,
+                depends: str | None = None,
                 lang: Language = lang,
                 env: jinja2.Environment = env,
                 common: dict[str, Any] = common,
                 **context: Any,
-            ) -> str:
+            ) -> None:
                 depth = path.count("/") + (0 if path.endswith("index") else 1)
                 root = "../" * depth
                 site_root = root + ("" if lang is DEFAULT else "../")
-                text = render(env, template, {**common, "root": root, "site_root": site_root, **context})
-                pages[f"{path}.{lang.code}.md"] = text
-                return text
+                variables = {**common, "root": root, "site_root": site_root, **context}
+                planned[f"{path}.{lang.code}.md"] = PlannedPage(
+                    key(depends, lang.code) if depends else None, lambda: render(env, template, variables)
+                )
 
-            page("index", "home.md.j2")
-            page("reports/index", "reports.md.j2")
-            cache = self.inputs.cache
+            add("index", "home.md.j2")
+            add("reports/index", "reports.md.j2")
             for report in self.reports:
-                page_key = self.inputs.page_keys.get(report.id)
-                name = key(page_key, lang.code) if page_key else ""
-                cached = cache.get("page", name) if cache and page_key else None
-                if isinstance(cached, str):
-                    pages[f"reports/{report.id}.{lang.code}.md"] = cached
-                    continue
-                text = page(f"reports/{report.id}", "report.md.j2", report=report)
-                if cache and page_key:
-                    cache.put("page", name, text)
-            page("themes/index", "themes.md.j2")
+                add(f"reports/{report.id}", "report.md.j2", self.inputs.page_keys.get(report.id), report=report)
+            add("themes/index", "themes.md.j2")
             for theme in self.corpus.themes:
-                page(f"themes/{theme.id}", "theme.md.j2", theme=theme)
-            page("glossary/index", "glossary_index.md.j2")
+                add(f"themes/{theme.id}", "theme.md.j2", theme_keys.get(theme.id), theme=theme)
+            add("glossary/index", "glossary_index.md.j2")
             for entry in self.inputs.glossary.entries:
-                # An entry page changes only with the glossary, the templates or a report it quotes.
-                quoted = sorted({r.id for r, _, _, _ in self.occurrences.get(entry.id, [])})
-                name = key(self.inputs.shared_key, entry.id, lang.code, *(self.corpus.keys.get(r, r) for r in quoted))
-                cached = cache.get("page", name) if cache and self.inputs.shared_key else None
-                if isinstance(cached, str):
-                    pages[f"glossary/{entry.id}.{lang.code}.md"] = cached
-                    continue
-                text = page(f"glossary/{entry.id}", "glossary_entry.md.j2", entry=entry)
-                if cache and self.inputs.shared_key:
-                    cache.put("page", name, text)
-            page("about/methodology", "methodology.md.j2")
-            page("about/downloads", "downloads.md.j2")
-        return pages
+                add(f"glossary/{entry.id}", "glossary_entry.md.j2", entry_keys.get(entry.id), entry=entry)
+            add("about/methodology", "methodology.md.j2")
+            add("about/downloads", "downloads.md.j2")
+        return planned
+
+    # --- what a page depends on --------------------------------------------------------------------------
+    # A theme or glossary page shows a few paragraphs of many reports; keyed by exactly those paragraphs
+    # (with their labels, translations and term links), it is rendered again only when one of them changes.
+
+    def paragraph_signature(self, report: SlicedReport, paragraph: Paragraph) -> str:
+        found = self._signatures.get((report.id, paragraph.id))
+        if found is None:
+            source = report.normalized.source
+            found = signature(
+                (
+                    report.id,
+                    paragraph.id,
+                    self.labels[(report.id, paragraph.id)],
+                    paragraph.lead,
+                    paragraph.text,
+                    report.themes[paragraph.id],
+                    self.english(report.id, paragraph.id),
+                    self.english(report.id, paragraph.id + ".lead"),
+                    self.matches[(report.id, paragraph.id, "lead")],
+                    self.matches[(report.id, paragraph.id, "text")],
+                    source.title,
+                    source.region,
+                )
+            )
+            self._signatures[(report.id, paragraph.id)] = found
+        return found
+
+    def citations_signature(self, cited: list[tuple[str, str]]) -> str:
+        """Labels and report names of cited paragraphs, as citation links show them."""
+        found = []
+        for rid, pid in cited:
+            source = self.corpus.reports[rid].normalized.source
+            found.append((rid, pid, self.labels.get((rid, pid)), source.title, source.region))
+        return signature(found)
+
+    def theme_key(self, theme: Theme) -> str:
+        listing = [
+            (names, count, [self.paragraph_signature(report, paragraph) for report, _, paragraph in listed])
+            for names, listed, count in self.theme_listing(theme)
+        ]
+        measures = [m for m in self.corpus.measures if m.theme == theme.id]
+        articles = [self.inputs.summaries.get((theme.id, lang)) for lang in ("en", "zh-Hans")]
+        cited = [(v.citation.report, v.citation.paragraph) for m in measures for v in m.values]
+        cited += [(p.report, p.paragraph) for a in articles if a for para in a.paragraphs for p in para if p.report]
+        return key(
+            self.inputs.shared_key,
+            "theme",
+            theme.id,
+            repr(listing),
+            repr(measures),
+            repr(articles),
+            self.citations_signature(cited),
+        )
+
+    def entry_key(self, entry: Entry) -> str:
+        occurrences = [
+            part + self.paragraph_signature(report, paragraph)
+            for report, _, paragraph, part in self.occurrences.get(entry.id, [])
+        ]
+        return key(self.inputs.shared_key, "entry", entry.id, *occurrences)
+
+    def pages(self) -> dict[str, str]:
+        return {path: page.render() for path, page in self.plan().items()}
 
     def common(self, lang: Language) -> dict[str, Any]:
         helpers: dict[str, Callable[..., Any]] = {
@@ -422,23 +479,36 @@ class Site:
             **helpers,
         }
 
-    def theme_paragraphs(self, theme: Theme, lang: Language, root: str) -> list[dict[str, Any]]:
-        """For each region with the theme, its paragraphs on it, strongest first within report order."""
-        regions: dict[str, list[ParagraphView]] = defaultdict(list)
+    def theme_listing(self, theme: Theme) -> list[tuple[dict[str, str], list[Located], int]]:
+        """For each region with the theme (ordered by English name): its names, the paragraphs a theme page
+        shows (report order, the first MAX_PER_REGION) and how many it has in all."""
+        if theme.id in self._listings:
+            return self._listings[theme.id]
+        shown: dict[str, list[Located]] = defaultdict(list)
         counts: dict[str, int] = defaultdict(int)
-        names: dict[str, str] = {}
+        names: dict[str, dict[str, str]] = {}
         for report in self.reports:
             for section, paragraph in report.outline.paragraphs():
                 if any(t.theme == theme.id for t in report.themes[paragraph.id]):
                     name = region_key(report)
-                    names[name] = report.normalized.source.region.name(lang.text)
+                    region = report.normalized.source.region
+                    names[name] = {lang.text: region.name(lang.text) for lang in LANGUAGES}
                     counts[name] += 1
                     if counts[name] <= MAX_PER_REGION:
-                        regions[name].append(self.paragraph_view(report, section, paragraph, lang, root))
-        return [
-            {"region": names[name], "paragraphs": views, "more": counts[name] - len(views)}
-            for name, views in sorted(regions.items())
-        ]
+                        shown[name].append((report, section, paragraph))
+        listing = [(names[name], shown[name], counts[name]) for name in sorted(shown)]
+        self._listings[theme.id] = listing
+        return listing
+
+    def theme_paragraphs(self, theme: Theme, lang: Language, root: str) -> list[dict[str, Any]]:
+        """For each region with the theme, its paragraphs on it, side by side with the other regions'."""
+        columns = []
+        for names, listed, count in self.theme_listing(theme):
+            views = [
+                self.paragraph_view(report, section, paragraph, lang, root) for report, section, paragraph in listed
+            ]
+            columns.append({"region": names[lang.text], "paragraphs": views, "more": count - len(views)})
+        return columns
 
     def theme_matrix(self) -> dict[str, dict[str, int]]:
         """theme id → region → number of paragraphs tagged with it."""

@@ -9,6 +9,8 @@ inside a term as the reports write it: 新时代“枫桥经验” is the term �
 from __future__ import annotations
 
 import functools
+import re
+from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -33,47 +35,80 @@ def _quiet_jieba() -> Any:
     return jieba
 
 
+@functools.lru_cache(maxsize=2)
+def _tokenizer(forms: frozenset[str]) -> Any:
+    """jieba with every glossary form in its dictionary; loading the dictionary takes most of a second,
+    so a process that builds again (`digest serve`) keeps it."""
+    tokenizer = _quiet_jieba().Tokenizer()
+    for form in sorted(forms):
+        tokenizer.add_word(form, freq=max(10000, 1000 * len(form)))
+    return tokenizer
+
+
 class TermMatcher:
     """Matches a fixed set of forms (each mapped to its entry id) in text of either script."""
 
     def __init__(self, forms: dict[str, str]) -> None:
         self.forms = {form: entry for form, entry in forms.items() if form}
         self.lengths = sorted({len(form) for form in self.forms}, reverse=True)
+        alternatives = "|".join(re.escape(form) for form in sorted(self.forms, key=len, reverse=True))
+        # Zero-width, so every position is tried: the longest form starting at each place.
+        self.candidates = re.compile(f"(?=({alternatives}))") if self.forms else None
         self._tokenizer: Any = None
 
     @property
     def tokenizer(self) -> Any:
         if self._tokenizer is None:
-            jieba = _quiet_jieba()
-            tokenizer = jieba.Tokenizer()
-            for form in self.forms:
-                tokenizer.add_word(form, freq=max(10000, 1000 * len(form)))
-            self._tokenizer = tokenizer
+            self._tokenizer = _tokenizer(frozenset(self.forms))
         return self._tokenizer
 
+    def boundaries(self, bare: str, spans: list[tuple[int, int]]) -> bytearray:
+        """Where words start or end (1) in `bare`, as jieba would cut it, segmenting only the runs a candidate touches.
+
+        jieba cuts each run of Han letters and digits on its own (its `re_han`) and every other character is a
+        word by itself, so cutting one run alone gives the same words as cutting the whole text.
+        """
+        jieba = _quiet_jieba()
+        edges = bytearray(b"\x01") * (len(bare) + 1)
+        spans_left = iter(spans)
+        span = next(spans_left, None)
+        for run in jieba.re_han_default.finditer(bare):
+            start, end = run.span()
+            if end - start < 2:
+                continue
+            while span is not None and span[1] <= start:
+                span = next(spans_left, None)
+            edges[start + 1 : end] = bytes(end - start - 1)
+            if span is None or span[0] >= end:
+                continue  # no candidate here: nothing can start or end inside this run
+            offset = start
+            for word in self.tokenizer.cut(run.group(), HMM=False):
+                offset += len(word)
+                edges[offset] = 1
+        return edges
+
     def find(self, text: str) -> list[TermMatch]:
-        if not self.forms or not text:
+        if self.candidates is None or not text:
             return []
-        positions = [i for i, char in enumerate(text) if char not in QUOTES]
-        bare = "".join(text[i] for i in positions)
-        boundaries = {0, len(bare)}
-        offset = 0
-        for word in self.tokenizer.cut(bare, HMM=False):
-            offset += len(word)
-            boundaries.add(offset)
+        positions: Sequence[int] = range(len(text))
+        bare = text
+        if not QUOTES.isdisjoint(text):
+            positions = [i for i, char in enumerate(text) if char not in QUOTES]
+            bare = "".join(text[i] for i in positions)
+        spans = [(m.start(), m.end(1)) for m in self.candidates.finditer(bare)]
+        if not spans:
+            return []
+        edges = self.boundaries(bare, spans)
         found: list[TermMatch] = []
-        i = 0
-        while i < len(bare):
-            match = None
-            if i in boundaries:
-                for length in self.lengths:
-                    end = i + length
-                    if end <= len(bare) and end in boundaries and bare[i:end] in self.forms:
-                        match = TermMatch(positions[i], positions[end - 1] + 1, self.forms[bare[i:end]], bare[i:end])
-                        i = end
-                        break
-            if match is None:
-                i += 1
-            else:
-                found.append(match)
+        covered = 0
+        for start, _longest in spans:
+            if start < covered or not edges[start]:
+                continue
+            for length in self.lengths:
+                end = start + length
+                if end <= len(bare) and edges[end] and bare[start:end] in self.forms:
+                    form = bare[start:end]
+                    found.append(TermMatch(positions[start], positions[end - 1] + 1, self.forms[form], form))
+                    covered = end
+                    break
         return found

@@ -67,7 +67,11 @@ def score(text: str, heading: str, themes: tuple[Theme, ...]) -> dict[str, float
     for theme in themes:
         total = 0.0
         for keyword, weight in theme.keywords.items():
-            total += weight * min(text.count(keyword), 3) + 0.5 * weight * min(heading.count(keyword), 1)
+            found = text.count(keyword)
+            if found:
+                total += weight * min(found, 3)
+            if heading and keyword in heading:
+                total += 0.5 * weight
         if total:
             scores[theme.id] = total / math.sqrt(max(len(text), 40) / 40)
     return scores

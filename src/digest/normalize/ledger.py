@@ -76,8 +76,68 @@ def _offsets(lines: list[str]) -> list[int]:
 
 
 def _char_edits(old: str, new: str, base: int) -> list[Edit]:
-    matcher = difflib.SequenceMatcher(None, old, new, autojunk=False)
-    return [Edit(base + i1, old[i1:i2], new[j1:j2]) for tag, i1, i2, j1, j2 in matcher.get_opcodes() if tag != "equal"]
+    """Character edits inside one changed block: the common ends trimmed, then the middle compared."""
+    head = 0
+    limit = min(len(old), len(new))
+    while head < limit and old[head] == new[head]:
+        head += 1
+    tail = 0
+    while tail < limit - head and old[-1 - tail] == new[-1 - tail]:
+        tail += 1
+    old_mid, new_mid = old[head : len(old) - tail], new[head : len(new) - tail]
+    base += head
+    if len(old_mid) == len(new_mid):
+        # Same length (script conversion, punctuation folding): character substitutions in place, which
+        # is what such steps do, found in one pass instead of by alignment.
+        return _substitutions(old_mid, new_mid, base)
+    if len(new_mid) < len(old_mid):
+        deletions = _deletions(old_mid, new_mid, base)
+        if deletions is not None:
+            return deletions
+    matcher = difflib.SequenceMatcher(None, old_mid, new_mid, autojunk=False)
+    return [
+        Edit(base + i1, old_mid[i1:i2], new_mid[j1:j2])
+        for tag, i1, i2, j1, j2 in matcher.get_opcodes()
+        if tag != "equal"
+    ]
+
+
+def _deletions(old: str, new: str, base: int) -> list[Edit] | None:
+    """The spans removed from `old` to leave `new` (pinyin, chrome) in one pass, or None when `new` is not
+    `old` with spans removed. A span that could sit at several places (`區(qū)(域` losing `(qū)` or
+    `qū)(`) is put at the leftmost, as the alignment would."""
+    spans: list[tuple[int, int]] = []
+    i = 0
+    for char in new:
+        found = old.find(char, i)
+        if found < 0:
+            return None
+        if found > i:
+            start, stop = i, found
+            floor = spans[-1][1] + 1 if spans else 0
+            while start > floor and old[start - 1] == old[stop - 1]:
+                start, stop = start - 1, stop - 1
+            spans.append((start, stop))
+        i = found + 1
+    if i < len(old):
+        spans.append((i, len(old)))
+    return [Edit(base + start, old[start:stop], "") for start, stop in spans]
+
+
+def _substitutions(old: str, new: str, base: int) -> list[Edit]:
+    """Runs of differing characters between two strings of equal length."""
+    edits: list[Edit] = []
+    start = -1
+    for index, (a, b) in enumerate(zip(old, new, strict=True)):
+        if a != b:
+            if start < 0:
+                start = index
+        elif start >= 0:
+            edits.append(Edit(base + start, old[start:index], new[start:index]))
+            start = -1
+    if start >= 0:
+        edits.append(Edit(base + start, old[start:], new[start:]))
+    return edits
 
 
 def apply(text: str, edits: tuple[Edit, ...]) -> str:
