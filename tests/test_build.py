@@ -93,6 +93,25 @@ def test_incremental_rebuilds_write_what_a_clean_build_writes(built_copy: Path, 
     assert incremental == clean
 
 
+def test_missing_ledgers_are_made_again_from_the_raw_files(built_copy: Path) -> None:
+    """The cache keeps reports without their ledgers; a deleted build/normalized is rebuilt all the same."""
+    normalized = built_copy / "build" / "normalized"
+    before = {p.name: p.read_bytes() for p in normalized.iterdir()}
+    shutil.rmtree(normalized)
+    outcome = build(Project(built_copy), site=False)
+    assert outcome.processed == 5
+    assert {p.name: p.read_bytes() for p in normalized.iterdir()} == before
+
+
+def test_a_damaged_cache_costs_time_not_correctness(built_copy: Path) -> None:
+    pages = built_copy / "build" / "pages"
+    before = {k: v[0] for k, v in snapshot(pages).items()}
+    (built_copy / "build" / "cache.sqlite").write_bytes(b"not a database" * 100)
+    outcome = build(Project(built_copy), site=False)
+    assert outcome.processed == 5
+    assert {k: v[0] for k, v in snapshot(pages).items()} == before
+
+
 def test_two_clean_builds_are_byte_identical(built_project: Path, tmp_path: Path) -> None:
     other = copy_project(tmp_path / "other")
     build(Project(other))

@@ -7,6 +7,7 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from digest.cache import key, keyer
 from digest.normalize import normalize_text, rebuild_raw
 from digest.normalize.ledger import apply, diff, invert
 from digest.normalize.steps import chrome_rules
@@ -36,3 +37,34 @@ def test_diff_round_trips(before: str, after: str) -> None:
     edits = diff(before, after)
     assert apply(before, edits) == after
     assert invert(after, edits) == before
+
+
+@st.composite
+def with_spans_removed(draw: st.DrawFn) -> tuple[str, str]:
+    """A text and what is left of it after removing characters: a small alphabet makes removals ambiguous."""
+    before = draw(st.text(alphabet="护航(hù)。 ", max_size=80))
+    keep = draw(st.lists(st.booleans(), min_size=len(before), max_size=len(before)))
+    return before, "".join(char for char, kept in zip(before, keep, strict=True) if kept)
+
+
+@settings(max_examples=500, deadline=None)
+@given(with_spans_removed())
+def test_removals_are_recorded_as_removals(pair: tuple[str, str]) -> None:
+    before, after = pair
+    edits = diff(before, after)
+    assert apply(before, edits) == after and invert(after, edits) == before
+    assert all(edit.after == "" for edit in edits)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.text(alphabet="护護航(hù)。 ", max_size=80), st.data())
+def test_substitutions_are_recorded_in_place(before: str, data: st.DataObject) -> None:
+    after = "".join(data.draw(st.sampled_from([char, "護", "x"])) for char in before)
+    edits = diff(before, after)
+    assert apply(before, edits) == after and invert(after, edits) == before
+    assert all(len(edit.before) == len(edit.after) for edit in edits)
+
+
+@given(st.lists(st.text(max_size=20), max_size=3), st.text(max_size=20))
+def test_a_keyer_gives_the_key_of_its_parts(parts: list[str], last: str) -> None:
+    assert keyer(*parts)(last) == key(*parts, last)

@@ -159,7 +159,7 @@ def write_normalized_outputs(project: Project, corpus: Corpus) -> None:
         if path.name not in wanted:
             path.unlink()
     for report in corpus.normalized:
-        if report.source.id in corpus.fresh or not (folder / f"{report.source.id}.ledger.json").exists():
+        if report.source.id in corpus.fresh:
             write_normalized(report, folder)
 
 
@@ -213,7 +213,12 @@ def _build(
     project: Project, cache: Cache, strict: bool, site: bool, fingerprint_now: str, lap: Callable[[str], None]
 ) -> BuildOutcome:
     # Gather: read and check everything before a single file is written.
-    corpus = gather(project, cache, terminal_progress("reports"))
+    corpus = gather(
+        project,
+        cache,
+        terminal_progress("reports"),
+        needs_ledger=lambda report_id: not (project.normalized / f"{report_id}.ledger.json").exists(),
+    )
     lap("normalize+slice")
     glossary: Glossary = load_glossary(project.glossary)
     glossary_problems = check(glossary, {t.id for t in corpus.themes})
@@ -251,7 +256,19 @@ def _build(
         env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
         env.filters["label"] = lambda value, catalog=catalog: catalog.gettext(LABELS.get(value, value))
         envs[lang.code] = env
-    inputs = SiteInputs(corpus, glossary, english, abstracts, summaries, statuses, matches, page_keys, shared)
+    signatures = cache.get_many("signatures", page_keys.values())
+    inputs = SiteInputs(
+        corpus,
+        glossary,
+        english,
+        abstracts,
+        summaries,
+        statuses,
+        matches,
+        page_keys,
+        signatures={rid: signatures[name] for rid, name in page_keys.items() if name in signatures},
+        shared_key=shared,
+    )
     renderer = Site(inputs, envs)
     glossary_problems += corpus_problems(glossary, corpus.reports, renderer.used)
     errors = [p for p in glossary_problems if p.severity == "error"]
@@ -262,7 +279,9 @@ def _build(
         print(warning, file=sys.stderr)
     if strict and warnings:
         raise DigestError(warnings)
+    lap("site model")
     planned = renderer.plan()
+    lap("page keys")
     written_from = cache.written()
     pages: dict[str, bytes] = _hand_written(project.docs)
     current: list[str] = []  # generated pages already on disk as this build would write them
@@ -271,6 +290,7 @@ def _build(
             current.append(path)
         else:
             pages[path] = page.render().encode("utf-8")
+    lap("render")
     corpus_json = corpus_file(corpus, cache).encode()
     pages["downloads/corpus.json"] = corpus_json
     exports = cache.get("export", glossary_key)
@@ -278,14 +298,19 @@ def _build(
         exports = (export_tbx(glossary), export_csv(glossary))
         cache.put("export", glossary_key, exports)
     pages["downloads/glossary.tbx"], pages["downloads/glossary.csv"] = exports
-    lap("render")
+    for report_id, computed in renderer.computed_signatures().items():
+        cache.put("signatures", page_keys[report_id], computed)
+    renderer.release()
+    keys_written = {path: page.key for path, page in planned.items() if page.key}
+    del planned  # its closures hold Jinja contexts, which hold the corpus
+    lap("data files")
     # Write.
     write_normalized_outputs(project, corpus)
     corpus_path = project.build / "corpus.json"
     if not corpus_path.exists() or corpus_path.read_bytes() != corpus_json:
         corpus_path.write_bytes(corpus_json)
     synced = sync_tree(project.pages, pages, keep=current)
-    cache.record_written({path: page.key for path, page in planned.items() if page.key})
+    cache.record_written(keys_written)
     cache.prune()
     cache.commit()
     lap("write")

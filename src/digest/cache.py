@@ -13,7 +13,7 @@ import gc
 import hashlib
 import pickle
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,13 +36,31 @@ def code_version() -> str:
     return digest.hexdigest()[:16]
 
 
+def _feed(digest: Any, part: bytes | str) -> None:
+    data = part.encode() if isinstance(part, str) else part
+    digest.update(len(data).to_bytes(8, "little"))
+    digest.update(data)
+
+
 def key(*parts: bytes | str) -> str:
     digest = hashlib.sha256(code_version().encode())
     for part in parts:
-        data = part.encode() if isinstance(part, str) else part
-        digest.update(len(data).to_bytes(8, "little"))
-        digest.update(data)
+        _feed(digest, part)
     return digest.hexdigest()
+
+
+def keyer(*parts: bytes | str) -> Callable[[bytes | str], str]:
+    """`key(*parts, last)` for many values of `last`, the shared parts hashed once."""
+    base = hashlib.sha256(code_version().encode())
+    for part in parts:
+        _feed(base, part)
+
+    def finish(last: bytes | str) -> str:
+        digest = base.copy()
+        _feed(digest, last)
+        return digest.hexdigest()
+
+    return finish
 
 
 @contextlib.contextmanager
@@ -114,6 +132,10 @@ class Cache:
         self.used.setdefault(kind, set()).add(name)
         blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (kind, name, blob))
+
+    def keep(self, kind: str, names: Iterable[str]) -> None:
+        """Count these results as used by this run without loading them, so `prune` keeps them."""
+        self.used.setdefault(kind, set()).update(names)
 
     def written(self) -> dict[str, str]:
         """Each generated page's path and the key of what it was rendered from, as of the last commit."""

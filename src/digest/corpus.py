@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import functools
 import json
 from dataclasses import dataclass
 from typing import Any
@@ -18,16 +19,36 @@ from .themes import Theme, ThemeScore, score, tag
 SCHEMA_VERSION = 1
 
 
+SHOWN_REMOVALS = ("site_chrome", "duplicate_paragraphs")  # steps whose removals a reader sees listed
+
+
+@dataclass(frozen=True)
+class StepNote:
+    """What one normalization step did to a report, as its edition notes tell it."""
+
+    step: str
+    count: int
+    removed: tuple[str, ...] = ()  # the first lines it removed, for steps in SHOWN_REMOVALS
+
+
 @dataclass(frozen=True)
 class SlicedReport:
     normalized: NormalizedReport
     outline: Outline
     themes: dict[str, tuple[ThemeScore, ...]]
     figures: dict[str, tuple[Figure, ...]]
+    edition: tuple[StepNote, ...] = ()
 
     @property
     def id(self) -> str:
         return self.normalized.source.id
+
+    def without_ledger(self) -> SlicedReport:
+        """This report without its raw text, clean texts and edit ledger: what every later stage needs, at a
+        quarter of the size, so a thousand cached reports load in a fraction of the time."""
+        normalized = self.normalized
+        result = dataclasses.replace(normalized.result, texts={}, steps=(), branches={})
+        return dataclasses.replace(self, normalized=dataclasses.replace(normalized, raw="", result=result))
 
     def paragraph(self, paragraph_id: str) -> tuple[Section, Paragraph] | None:
         for section, paragraph in self.outline.paragraphs():
@@ -93,7 +114,19 @@ def slice_one(report: NormalizedReport, themes: tuple[Theme, ...]) -> tuple[Slic
         for w in outline.warnings
     )
     outline = dataclasses.replace(outline, warnings=warnings)
-    return SlicedReport(report, outline, tags, figures), problems
+    return SlicedReport(report, outline, tags, figures, edition_notes(report)), problems
+
+
+def edition_notes(report: NormalizedReport) -> tuple[StepNote, ...]:
+    result = report.result
+    notes = []
+    for record in (*result.steps, result.branches["zh-Hans"], result.branches["zh-Hant"]):
+        if record.edits:
+            removed = (
+                [e.before.strip() for e in record.edits if e.before.strip()] if record.name in SHOWN_REMOVALS else []
+            )
+            notes.append(StepNote(record.name, len(record.edits), tuple(removed[:12])))
+    return tuple(notes)
 
 
 def slice_all(reports: list[NormalizedReport], themes: tuple[Theme, ...]) -> list[SlicedReport]:
@@ -109,6 +142,7 @@ def slice_all(reports: list[NormalizedReport], themes: tuple[Theme, ...]) -> lis
     return sliced
 
 
+@functools.lru_cache(maxsize=1 << 16)
 def skeleton(text: str) -> str:
     """Han characters only: what a quotation must match, whatever the punctuation, figures or Latin letters."""
     return "".join(HAN.findall(text))

@@ -12,9 +12,11 @@ import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
+from typing import Any
 
-from .cache import Cache, file_bytes, key
+from .cache import Cache, file_bytes, key, keyer
 from .corpus import SlicedReport, slice_one
+from .datafiles import caching_reader, load_yaml
 from .errors import DigestError, Problem
 from .measures import Measure, load_measures
 from .normalize.report import NormalizedReport, normalize_report
@@ -92,8 +94,13 @@ def process_reports(
     themes: tuple[Theme, ...],
     cache: Cache | None,
     progress: Progress = _quiet,
+    needs_ledger: Callable[[str], bool] = lambda _id: False,
 ) -> tuple[dict[str, SlicedReport], frozenset[str], dict[str, str]]:
-    """Every report sliced, from the cache where its inputs are unchanged; all problems at once."""
+    """Every report sliced, from the cache where its inputs are unchanged; all problems at once.
+
+    Cached reports come without their ledger (`SlicedReport.without_ledger`); those for which
+    `needs_ledger` says yes are processed again to have it.
+    """
     chrome_path = project.data / "chrome.yml"
     chrome = chrome_rules(chrome_path)
     shared = file_bytes(chrome_path) + b"\0" + file_bytes(project.data / "themes.yml")
@@ -108,7 +115,7 @@ def process_reports(
     stored = cache.get_many("report", keys.values()) if cache else {}
     for source in sources:
         cached = stored.get(keys[source.id])
-        if isinstance(cached, SlicedReport):
+        if isinstance(cached, SlicedReport) and not needs_ledger(source.id):
             results[source.id] = rebind(cached, source)
         else:
             todo.append(source)
@@ -136,7 +143,7 @@ def process_reports(
         raise DigestError(problems)
     if cache:
         for source in todo:
-            cache.put("report", keys[source.id], results[source.id])
+            cache.put("report", keys[source.id], results[source.id].without_ledger())
     return {s.id: results[s.id] for s in sources}, frozenset(s.id for s in todo), keys
 
 
@@ -152,9 +159,15 @@ def terminal_progress(label: str) -> Progress:
     return show
 
 
-def gather(project: Project, cache: Cache | None = None, progress: Progress = _quiet) -> Corpus:
+def gather(
+    project: Project,
+    cache: Cache | None = None,
+    progress: Progress = _quiet,
+    needs_ledger: Callable[[str], bool] = lambda _id: False,
+) -> Corpus:
     themes = load_themes(project.data / "themes.yml")
-    reports, fresh, keys = process_reports(project, discover(project.sources), themes, cache, progress)
+    sources = discover(project.sources, caching_reader(cache) if cache else load_yaml)
+    reports, fresh, keys = process_reports(project, sources, themes, cache, progress, needs_ledger)
     measures = load_measures(project.data / "measures.yml", reports, {t.id for t in themes})
     return Corpus([r.normalized for r in reports.values()], themes, reports, measures, len(fresh), keys, fresh)
 
@@ -181,46 +194,65 @@ def _start_matcher(forms: dict[str, str]) -> None:
     _worker_matcher = TermMatcher(forms)
 
 
-def _match_texts(texts: dict[tuple[str, str], str]) -> ReportMatches:
+def _match_texts(texts: list[str]) -> list[list[TermMatch]]:
     assert _worker_matcher is not None
-    return {name: _worker_matcher.find(text) for name, text in texts.items()}
+    return [_worker_matcher.find(text) for text in texts]
 
 
 def match_terms(
     corpus: Corpus, forms: dict[str, str], glossary_key: str, cache: Cache | None, progress: Progress = _quiet
 ) -> dict[str, ReportMatches]:
-    """Glossary terms in every report, cached by report and glossary; many reports to match use every core."""
+    """Glossary terms in every report, cached by report and glossary, and within a changed report by text:
+    editing one paragraph matches that paragraph again, not the report. Many texts to match use every core."""
     names = {rid: key(corpus.keys.get(rid, rid), glossary_key) for rid in corpus.reports}
     stored = cache.get_many("matches", names.values()) if cache else {}
     found: dict[str, ReportMatches] = {}
-    todo = []
+    kept_texts: list[str] = []  # the text keys of unchanged reports, stored with their matches
     for rid in corpus.reports:
         cached = stored.get(names[rid])
-        if isinstance(cached, dict):
-            found[rid] = cached
-        else:
-            todo.append(rid)
-    progress(len(found), len(corpus.reports))
-    jobs = [searchable(corpus.reports[rid]) for rid in todo]
-    if len(todo) >= PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+        if isinstance(cached, tuple):
+            kept_texts += cached[0]
+            found[rid] = cached[1]
+    texts = {rid: searchable(report) for rid, report in corpus.reports.items() if rid not in found}
+    text_key = keyer(glossary_key)
+    text_names = {text: text_key(text) for by_name in texts.values() for text in by_name.values()}
+    known = cache.get_many("text-matches", text_names.values()) if cache else {}
+    todo = sorted(text for text, name in text_names.items() if name not in known)
+    chunks = [todo[start : start + 200] for start in range(0, len(todo), 200)]
+    if todo:
+        progress(0, len(todo))
+    if len(todo) >= 20 * PARALLEL_FROM and (os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(os.cpu_count(), initializer=_start_matcher, initargs=(forms,)) as pool:
-            _collect(todo, pool.map(_match_texts, jobs, chunksize=8), found, names, cache, progress)
+            outcomes: Iterable[list[list[TermMatch]]] = pool.map(_match_texts, chunks)
+            _collect(chunks, outcomes, known, text_names, cache, progress)
     else:
         _start_matcher(forms)
-        _collect(todo, map(_match_texts, jobs), found, names, cache, progress)
+        _collect(chunks, map(_match_texts, chunks), known, text_names, cache, progress)
+    for rid, by_name in texts.items():
+        found[rid] = {name: known[text_names[text]] for name, text in by_name.items()}
+        if cache:
+            own = sorted({text_names[text] for text in by_name.values()})
+            cache.put("matches", names[rid], (own, found[rid]))
+    if cache:
+        # Keep every current text's matches, so that the next edit finds its unchanged paragraphs.
+        cache.keep("text-matches", kept_texts)
     return {rid: found[rid] for rid in corpus.reports}
 
 
 def _collect(
-    todo: list[str],
-    outcomes: Iterable[ReportMatches],
-    found: dict[str, ReportMatches],
-    names: dict[str, str],
+    chunks: list[list[str]],
+    outcomes: Iterable[list[list[TermMatch]]],
+    known: dict[str, Any],
+    text_names: dict[str, str],
     cache: Cache | None,
     progress: Progress,
 ) -> None:
-    for rid, matches in zip(todo, outcomes, strict=True):
-        found[rid] = matches
-        progress(len(found), len(names))
-        if cache:
-            cache.put("matches", names[rid], matches)
+    done = 0
+    total = sum(len(chunk) for chunk in chunks)
+    for chunk, matches in zip(chunks, outcomes, strict=True):
+        for text, found in zip(chunk, matches, strict=True):
+            known[text_names[text]] = found
+            if cache:
+                cache.put("text-matches", text_names[text], found)
+        done += len(chunk)
+        progress(done, total)

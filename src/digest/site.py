@@ -45,6 +45,7 @@ class SiteInputs:
     status: dict[str, Any]
     matches: dict[str, ReportMatches]
     page_keys: dict[str, str] = field(default_factory=dict)  # report id → hash of all a report page depends on
+    signatures: dict[str, dict[str, str]] = field(default_factory=dict)  # see Site.report_signatures
     shared_key: str = ""  # hash of the glossary, themes, templates and catalogs: what every page depends on
 
 
@@ -105,6 +106,8 @@ class Site:
         self.matcher = matcher or TermMatcher(inputs.glossary.forms())
         self.themes = {t.id: t for t in self.corpus.themes}
         self.reports = sorted(self.corpus.reports.values(), key=lambda r: (region_key(r), r.normalized.source.date))
+        self.report_by_id = dict(self.corpus.reports)  # the templates' own copies: see `release`
+        self.status = dict(inputs.status)
         self.matches: dict[tuple[str, str, str], list[TermMatch]] = {}
         self.occurrences: dict[str, list[tuple[SlicedReport, Section, Paragraph, str]]] = defaultdict(list)
         self.used: set[str] = set()  # entries found anywhere in the corpus, headings and front matter included
@@ -117,7 +120,7 @@ class Site:
                     for entry_id in dict.fromkeys(m.entry for m in found):
                         self.occurrences[entry_id].append((report, section, paragraph, part))
             self.used.update(m.entry for found in found_here.values() for m in found)
-        self._signatures: dict[tuple[str, str], str] = {}
+        self._signatures: dict[str, dict[str, str]] = {}
         self._listings: dict[str, list[tuple[dict[str, str], list[Located], int]]] = {}
         self.labels = {
             (report.id, paragraph.id): f"{section.label}.{index}"
@@ -125,6 +128,15 @@ class Site:
             for section in report.outline.sections
             for index, paragraph in enumerate(section.paragraphs, 1)
         }
+
+    def release(self) -> None:
+        """Empty what the templates were given. Jinja's macros keep their rendering context in a reference
+        cycle, so whatever a context holds lives until the cycle collector runs; emptied, the corpus is
+        freed as soon as the build lets go of it (at a thousand reports the collector would take a third of
+        a second over it)."""
+        for held in (self.reports, self.report_by_id, self.status):
+            held.clear()
+        self.__dict__.clear()
 
     # --- text helpers -------------------------------------------------------------------------------
 
@@ -249,24 +261,13 @@ class Site:
         return lines
 
     def edition_notes(self, report: SlicedReport) -> dict[str, Any]:
-        result = report.normalized.result
         summaries = step_summaries()
-        notes = []
-        for record in (*result.steps, result.branches["zh-Hans"], result.branches["zh-Hant"]):
-            if not record.edits:
-                continue
-            examples = []
-            if record.name in ("site_chrome", "duplicate_paragraphs"):
-                examples = [e.before.strip() for e in record.edits if e.before.strip()][:12]
-            notes.append(
-                {
-                    "step": record.name,
-                    "summary": summaries[record.name],
-                    "count": len(record.edits),
-                    "removed": examples,
-                }
-            )
-        repairs = [{"find": r.find, "replace": r.replace, "reason": r.reason} for r in result.repairs_applied]
+        notes = [
+            {"step": n.step, "summary": summaries[n.step], "count": n.count, "removed": list(n.removed)}
+            for n in report.edition
+        ]
+        applied = report.normalized.result.repairs_applied
+        repairs = [{"find": r.find, "replace": r.replace, "reason": r.reason} for r in applied]
         return {"repairs": repairs, "steps": notes}
 
     def concordance(self, entry: Entry, lang: Language, root: str) -> list[dict[str, Any]]:
@@ -309,6 +310,7 @@ class Site:
     # --- formatting ----------------------------------------------------------------------------------
 
     @staticmethod
+    @functools.lru_cache(maxsize=4096)
     def number(value: float, lang: Language) -> str:
         return format_decimal(value, locale=lang.locale, format="#,##0.##")
 
@@ -381,27 +383,39 @@ class Site:
     # (with their labels, translations and term links), it is rendered again only when one of them changes.
 
     def paragraph_signature(self, report: SlicedReport, paragraph: Paragraph) -> str:
-        found = self._signatures.get((report.id, paragraph.id))
+        return self.report_signatures(report)[paragraph.id]
+
+    def report_signatures(self, report: SlicedReport) -> dict[str, str]:
+        """A hash of everything a paragraph shows on a theme or glossary page, for each of a report's paragraphs;
+        taken from an earlier build when the report, its catalog and the glossary are unchanged."""
+        found = self._signatures.get(report.id) or self.inputs.signatures.get(report.id)
         if found is None:
             source = report.normalized.source
-            found = signature(
-                (
-                    report.id,
-                    paragraph.id,
-                    self.labels[(report.id, paragraph.id)],
-                    paragraph.lead,
-                    paragraph.text,
-                    report.themes[paragraph.id],
-                    self.english(report.id, paragraph.id),
-                    self.english(report.id, paragraph.id + ".lead"),
-                    self.matches[(report.id, paragraph.id, "lead")],
-                    self.matches[(report.id, paragraph.id, "text")],
-                    source.title,
-                    source.region,
+            found = {
+                paragraph.id: signature(
+                    (
+                        report.id,
+                        paragraph.id,
+                        self.labels[(report.id, paragraph.id)],
+                        paragraph.lead,
+                        paragraph.text,
+                        report.themes[paragraph.id],
+                        self.english(report.id, paragraph.id),
+                        self.english(report.id, paragraph.id + ".lead"),
+                        self.matches[(report.id, paragraph.id, "lead")],
+                        self.matches[(report.id, paragraph.id, "text")],
+                        source.title,
+                        source.region,
+                    )
                 )
-            )
-            self._signatures[(report.id, paragraph.id)] = found
+                for _, paragraph in report.outline.paragraphs()
+            }
+            self._signatures[report.id] = found
         return found
+
+    def computed_signatures(self) -> dict[str, dict[str, str]]:
+        """The paragraph signatures this build had to compute, to be kept for the next."""
+        return {rid: found for rid, found in self._signatures.items() if rid not in self.inputs.signatures}
 
     def citations_signature(self, cited: list[tuple[str, str]]) -> str:
         """Labels and report names of cited paragraphs, as citation links show them."""
@@ -459,7 +473,7 @@ class Site:
             "number": lambda value: self.number(value, lang),
             "date": lambda value: self.date(value, lang),
             "label": lambda report_id, paragraph_id: self.labels[(report_id, paragraph_id)],
-            "theme_matrix": lambda: self.theme_matrix(),
+            "theme_matrix": lambda: self.theme_matrix,
             "region_of": lambda report: report.normalized.source.region.name(lang.text),
         }
         return {
@@ -468,13 +482,13 @@ class Site:
             "t": lang.text,
             "script": lang.script,
             "reports": self.reports,
-            "report_by_id": self.corpus.reports,
+            "report_by_id": self.report_by_id,
             "themes": self.corpus.themes,
             "theme_by_id": self.themes,
             "measures": self.corpus.measures,
             "glossary": self.inputs.glossary,
             "entries": self.entries,
-            "status": self.inputs.status,
+            "status": self.status,
             "step_summaries": step_summaries(),
             **helpers,
         }
@@ -482,23 +496,24 @@ class Site:
     def theme_listing(self, theme: Theme) -> list[tuple[dict[str, str], list[Located], int]]:
         """For each region with the theme (ordered by English name): its names, the paragraphs a theme page
         shows (report order, the first MAX_PER_REGION) and how many it has in all."""
-        if theme.id in self._listings:
-            return self._listings[theme.id]
-        shown: dict[str, list[Located]] = defaultdict(list)
-        counts: dict[str, int] = defaultdict(int)
-        names: dict[str, dict[str, str]] = {}
-        for report in self.reports:
-            for section, paragraph in report.outline.paragraphs():
-                if any(t.theme == theme.id for t in report.themes[paragraph.id]):
-                    name = region_key(report)
-                    region = report.normalized.source.region
-                    names[name] = {lang.text: region.name(lang.text) for lang in LANGUAGES}
-                    counts[name] += 1
-                    if counts[name] <= MAX_PER_REGION:
-                        shown[name].append((report, section, paragraph))
-        listing = [(names[name], shown[name], counts[name]) for name in sorted(shown)]
-        self._listings[theme.id] = listing
-        return listing
+        if not self._listings:
+            shown: dict[tuple[str, str], list[Located]] = defaultdict(list)
+            counts: dict[tuple[str, str], int] = defaultdict(int)
+            names: dict[str, dict[str, str]] = {}
+            for report in self.reports:
+                name = region_key(report)
+                region = report.normalized.source.region
+                names[name] = {lang.text: region.name(lang.text) for lang in LANGUAGES}
+                for section, paragraph in report.outline.paragraphs():
+                    for theme_id in dict.fromkeys(t.theme for t in report.themes[paragraph.id]):
+                        counts[theme_id, name] += 1
+                        if counts[theme_id, name] <= MAX_PER_REGION:
+                            shown[theme_id, name].append((report, section, paragraph))
+            for theme_id, name in sorted(shown):
+                self._listings.setdefault(theme_id, []).append(
+                    (names[name], shown[theme_id, name], counts[theme_id, name])
+                )
+        return self._listings.get(theme.id, [])
 
     def theme_paragraphs(self, theme: Theme, lang: Language, root: str) -> list[dict[str, Any]]:
         """For each region with the theme, its paragraphs on it, side by side with the other regions'."""
@@ -510,6 +525,7 @@ class Site:
             columns.append({"region": names[lang.text], "paragraphs": views, "more": count - len(views)})
         return columns
 
+    @functools.cached_property
     def theme_matrix(self) -> dict[str, dict[str, int]]:
         """theme id → region → number of paragraphs tagged with it."""
         matrix: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .datafiles import Field, LineDict, check_fields, load_yaml
+from .datafiles import Field, LineDict, YamlReader, check_fields, load_yaml
 from .errors import DigestError, Problem
 
 LANGS = ("zh-Hans", "zh-Hant", "en")
@@ -71,9 +71,9 @@ def _localized(value: Any, path: Path, name: str, line: int | None) -> tuple[dic
     return {lang: str(value.get(lang, "")).strip() for lang in LANGS}, problems
 
 
-def load_sidecar(path: Path) -> ReportSource:
+def load_sidecar(path: Path, read: YamlReader = load_yaml) -> ReportSource:
     """Read and validate one sidecar; every problem is reported with its line."""
-    data = load_yaml(path)
+    data = read(path)
     problems = check_fields(data, SIDECAR_FIELDS, path, "a report sidecar")
     if any("unknown field" not in p.message for p in problems):
         raise DigestError(problems)
@@ -143,14 +143,14 @@ def is_sidecar(path: Path) -> bool:
     return path.suffix == ".yml" and not path.name.endswith(".repairs.yml")
 
 
-def discover(folder: Path) -> list[ReportSource]:
+def discover(folder: Path, read: YamlReader = load_yaml) -> list[ReportSource]:
     """Every report in the folder, in id order; all sidecar problems at once, and raw files with no sidecar."""
     problems: list[Problem] = []
     reports: list[ReportSource] = []
     claimed: set[Path] = set()
     for sidecar in sorted(p for p in folder.glob("*.yml") if is_sidecar(p)):
         try:
-            report = load_sidecar(sidecar)
+            report = load_sidecar(sidecar, read)
         except DigestError as exc:
             problems.extend(exc.problems)
             continue

@@ -82,6 +82,8 @@ def ledger_json(report: NormalizedReport) -> str:
 
 
 def write_normalized(report: NormalizedReport, folder: Path) -> list[Path]:
+    if not report.result.texts:
+        raise ValueError(f"{report.source.id}: this copy of the report was made without its texts and ledger")
     folder.mkdir(parents=True, exist_ok=True)
     written = []
     for script, text in report.result.texts.items():
