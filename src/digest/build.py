@@ -198,7 +198,6 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
             0, SyncResult((), (), ()), project.site, skipped=True, timings={"fingerprint": time.perf_counter() - clock}
         )
     lap("fingerprint")
-    # Gather: read and check everything before a single file is written.
     cache = Cache(project.build / "cache.sqlite")
     try:
         with gc_paused():

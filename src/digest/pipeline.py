@@ -27,6 +27,7 @@ from .termmatch import TermMatch, TermMatcher
 from .themes import Theme, load_themes
 
 PARALLEL_FROM = 16  # below this many reports to (re)process, a process pool costs more than it saves
+PARALLEL_TEXTS_FROM = 320  # the same for texts to search for glossary terms
 
 ReportMatches = dict[tuple[str, str], list[TermMatch]]
 """Glossary terms found in one report: (paragraph id, "lead" or "text") → matches; headings and front lines
@@ -221,11 +222,11 @@ def match_terms(
     chunks = [todo[start : start + 200] for start in range(0, len(todo), 200)]
     if todo:
         progress(0, len(todo))
-    if len(todo) >= 20 * PARALLEL_FROM and (os.cpu_count() or 1) > 1:
+    if len(todo) >= PARALLEL_TEXTS_FROM and (os.cpu_count() or 1) > 1:
         with ProcessPoolExecutor(os.cpu_count(), initializer=_start_matcher, initargs=(forms,)) as pool:
             outcomes: Iterable[list[list[TermMatch]]] = pool.map(_match_texts, chunks)
             _collect(chunks, outcomes, known, text_names, cache, progress)
-    else:
+    elif todo:
         _start_matcher(forms)
         _collect(chunks, map(_match_texts, chunks), known, text_names, cache, progress)
     for rid, by_name in texts.items():
