@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import sys
 import time
 from collections.abc import Callable
@@ -9,9 +10,12 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from .cache import Cache, file_bytes, gc_paused, key
 from .content import load_articles
 from .corpus import compact_json, corpus_json, report_data
+from .datafiles import caching_reader
 from .errors import DigestError, Problem, display_path
 from .exchange import export_csv, export_tbx
 from .glossary import Glossary, check, load_glossary
@@ -75,19 +79,30 @@ def fingerprint(project: Project) -> str:
     """One hash of every input, the configuration and the code: equal means a rebuild would change nothing."""
     parts: list[bytes | str] = []
     for name in INPUT_FOLDERS:
-        folder = project.root / name
-        for path in sorted(folder.rglob("*")) if folder.exists() else []:
-            if path.is_file():
-                parts += [path.relative_to(project.root).as_posix(), path.read_bytes()]
+        for relative, path in _files_under(project.root / name):
+            parts += [f"{name}/{relative}", path.read_bytes()]
     for path in (project.mkdocs_config, project.root / "requirements.txt"):
         parts.append(file_bytes(path))
     return key(*parts)
 
 
+def _files_under(folder: Path) -> list[tuple[str, Path]]:
+    """Every file below a folder as (relative POSIX path, path), in a stable order; quicker than sorting Paths."""
+    found = []
+    for top, _dirs, files in os.walk(folder):
+        relative = os.path.relpath(top, folder).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        found += [(prefix + name, Path(top, name)) for name in files]
+    return sorted(found)
+
+
 def load_translations(
-    project: Project, corpus: Corpus
+    project: Project, corpus: Corpus, cache: Cache | None = None
 ) -> tuple[dict[str, dict[str, tuple[str, bool]]], dict[str, Any], list[Problem]]:
-    """Each report's English catalog, its status, and warnings for catalogs out of step with the corpus."""
+    """Each report's English catalog, its status, and warnings for catalogs out of step with the corpus.
+
+    A report's status is kept in the cache with the report and its catalog, so that a thousand unchanged
+    reports are not counted again."""
     found: dict[str, dict[str, tuple[str, bool]]] = {}
     statuses: dict[str, Any] = {}
     warnings: list[Problem] = []
@@ -99,10 +114,19 @@ def load_translations(
                     str(path), f"catalog for unknown report '{path.stem}'", hint="rename it to a report id or remove it"
                 )
             )
+    names = {
+        rid: key(corpus.keys.get(rid, rid), file_bytes(catalog_path(project.translations, rid)))
+        for rid in corpus.reports
+    }
+    known = cache.get_many("translation-status", names.values()) if cache else {}
     for report_id, report in corpus.reports.items():
         path = catalog_path(project.translations, report_id)
         catalog = read_catalog(path) if path.exists() else None
-        statuses[report_id] = status(report, catalog)
+        statuses[report_id] = known.get(names[report_id])
+        if statuses[report_id] is None:
+            statuses[report_id] = status(report, catalog)
+            if cache:
+                cache.put("translation-status", names[report_id], statuses[report_id])
         if catalog is None:
             found[report_id] = {}
             continue
@@ -166,14 +190,33 @@ def write_normalized_outputs(project: Project, corpus: Corpus) -> None:
 def folder_bytes(folder: Path) -> list[bytes]:
     """Every file of a folder as (name, bytes) pieces of a cache key, in a stable order."""
     parts: list[bytes] = []
-    for path in sorted(folder.rglob("*")) if folder.exists() else []:
-        if path.is_file():
-            parts += [path.relative_to(folder).as_posix().encode(), path.read_bytes()]
+    for relative, path in _files_under(folder):
+        parts += [relative.encode(), path.read_bytes()]
     return parts
 
 
+_ENVIRONMENTS: dict[str, dict[str, jinja2.Environment]] = {}
+
+
+def environments(templates: Path, locales: Path, version: str) -> dict[str, jinja2.Environment]:
+    """A Jinja environment per language, with its interface catalog. Kept for the next build in this process
+    while `version` (the templates' and catalogs' bytes) is unchanged, so templates are compiled once."""
+    if version in _ENVIRONMENTS:
+        return _ENVIRONMENTS[version]
+    envs = {}
+    for lang in LANGUAGES:
+        env = environment(templates, ("jinja2.ext.i18n",))
+        catalog = translations(locales, lang)
+        env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+        env.filters["label"] = lambda value, catalog=catalog: catalog.gettext(LABELS.get(value, value))
+        envs[lang.code] = env
+    _ENVIRONMENTS.clear()
+    _ENVIRONMENTS[version] = envs
+    return envs
+
+
 def _hand_written(docs: Path) -> dict[str, bytes]:
-    return {p.relative_to(docs).as_posix(): p.read_bytes() for p in sorted(docs.rglob("*")) if p.is_file()}
+    return {relative: path.read_bytes() for relative, path in _files_under(docs)}
 
 
 def build(project: Project, strict: bool = False, site: bool = True, force: bool = False) -> BuildOutcome:
@@ -219,23 +262,21 @@ def _build(
         needs_ledger=lambda report_id: not (project.normalized / f"{report_id}.ledger.json").exists(),
     )
     lap("normalize+slice")
-    glossary: Glossary = load_glossary(project.glossary)
+    glossary: Glossary = load_glossary(project.glossary, caching_reader(cache))
     glossary_problems = check(glossary, {t.id for t in corpus.themes})
     if any(p.severity == "error" for p in glossary_problems):
         raise DigestError([p for p in glossary_problems if p.severity == "error"])
-    english, statuses, translation_warnings = load_translations(project, corpus)
+    english, statuses, translation_warnings = load_translations(project, corpus, cache)
     abstracts = load_articles(project.root / "content" / "abstracts", corpus.reports)
     summaries = load_articles(project.root / "content" / "themes", corpus.reports)
     lap("glossary+translations+content")
     glossary_key = key(*(p.read_bytes() for p in sorted(project.glossary.glob("*.yml"))))
     matches = match_terms(corpus, glossary.forms(), glossary_key, cache, terminal_progress("term matching"))
     lap("term matching")
-    shared = key(
-        glossary_key,
-        file_bytes(project.data / "themes.yml"),
-        *folder_bytes(project.templates),
-        *folder_bytes(project.locales),
+    templates_key = key(
+        str(project.templates.resolve()), *folder_bytes(project.templates), *folder_bytes(project.locales)
     )
+    shared = key(glossary_key, file_bytes(project.data / "themes.yml"), templates_key)
     page_keys = {
         report_id: key(
             report_key,
@@ -248,14 +289,8 @@ def _build(
         )
         for report_id, report_key in corpus.keys.items()
     }
-    envs = {}
-    for lang in LANGUAGES:
-        env = environment(project.templates, ("jinja2.ext.i18n",))
-        catalog = translations(project.locales, lang)
-        env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
-        env.filters["label"] = lambda value, catalog=catalog: catalog.gettext(LABELS.get(value, value))
-        envs[lang.code] = env
-    signatures = cache.get_many("signatures", page_keys.values())
+    envs = environments(project.templates, project.locales, templates_key)
+    digests = cache.get_many("digest", page_keys.values())
     inputs = SiteInputs(
         corpus,
         glossary,
@@ -265,7 +300,7 @@ def _build(
         statuses,
         matches,
         page_keys,
-        signatures={rid: signatures[name] for rid, name in page_keys.items() if name in signatures},
+        digests={rid: digests[name] for rid, name in page_keys.items() if name in digests},
         shared_key=shared,
     )
     renderer = Site(inputs, envs)
@@ -284,8 +319,9 @@ def _build(
     written_from = cache.written()
     pages: dict[str, bytes] = _hand_written(project.docs)
     current: list[str] = []  # generated pages already on disk as this build would write them
+    on_disk = {relative for relative, _ in _files_under(project.pages)}
     for path, page in planned.items():
-        if page.key and written_from.get(path) == page.key and (project.pages / path).is_file():
+        if page.key and written_from.get(path) == page.key and path in on_disk:
             current.append(path)
         else:
             pages[path] = page.render().encode("utf-8")
@@ -297,8 +333,8 @@ def _build(
         exports = (export_tbx(glossary), export_csv(glossary))
         cache.put("export", glossary_key, exports)
     pages["downloads/glossary.tbx"], pages["downloads/glossary.csv"] = exports
-    for report_id, computed in renderer.computed_signatures().items():
-        cache.put("signatures", page_keys[report_id], computed)
+    for report_id, computed in renderer.computed_digests().items():
+        cache.put("digest", page_keys[report_id], computed)
     renderer.release()
     keys_written = {path: page.key for path, page in planned.items() if page.key}
     del planned  # its closures hold Jinja contexts, which hold the corpus

@@ -77,7 +77,15 @@ def gc_paused() -> Iterator[None]:
 
 
 def file_bytes(path: Path) -> bytes:
-    return path.read_bytes() if path.exists() else b""
+    """A file's bytes, or none for a file that does not exist (an optional input)."""
+    try:
+        return path.read_bytes()
+    except FileNotFoundError:
+        return b""
+
+
+_REMEMBERED: dict[Path, dict[str, dict[str, Any]]] = {}
+"""Per cache file: kind → name → the result, as this process last read or wrote it."""
 
 
 class Cache:
@@ -85,16 +93,24 @@ class Cache:
 
     Writes are held in one transaction until `commit`, so a build that fails midway leaves the cache as
     the last successful build left it. A damaged cache file is discarded: it only ever costs time.
+
+    Results read or written are also kept in this process's memory (values are keyed by content, so they
+    never go stale), and the next build in the same process, as in `digest serve`, takes them from there
+    instead of unpickling them again.
     """
 
     def __init__(self, path: Path) -> None:
         self.path = path
         self.used: dict[str, set[str]] = {}
         path.parent.mkdir(parents=True, exist_ok=True)
+        self.memory = _REMEMBERED.setdefault(path.resolve(), {})
+        if not path.exists():
+            self.memory.clear()  # a deleted cache means a clean build: nothing remembered is used either
         try:
             self.db = self._open()
         except sqlite3.DatabaseError:
             path.unlink(missing_ok=True)
+            self.memory.clear()
             self.db = self._open()
 
     def _open(self) -> sqlite3.Connection:
@@ -110,9 +126,12 @@ class Cache:
         """The stored results among `names` (missing or unreadable ones left out), in one query per thousand."""
         wanted = list(dict.fromkeys(names))
         self.used.setdefault(kind, set()).update(wanted)
-        found: dict[str, Any] = {}
-        with gc_paused():
-            self._load(kind, wanted, found)
+        remembered = self.memory.setdefault(kind, {})
+        found = {name: remembered[name] for name in wanted if name in remembered}
+        if len(found) < len(wanted):
+            with gc_paused():
+                self._load(kind, [name for name in wanted if name not in found], found)
+            remembered.update(found)
         return found
 
     def _load(self, kind: str, wanted: list[str], found: dict[str, Any]) -> None:
@@ -130,6 +149,7 @@ class Cache:
 
     def put(self, kind: str, name: str, value: Any) -> None:
         self.used.setdefault(kind, set()).add(name)
+        self.memory.setdefault(kind, {})[name] = value
         blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
         self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (kind, name, blob))
 
@@ -152,6 +172,9 @@ class Cache:
             stored = [name for (name,) in self.db.execute("SELECT name FROM results WHERE kind = ?", (kind,))]
             stale = [(kind, name) for name in stored if name not in used]
             self.db.executemany("DELETE FROM results WHERE kind = ? AND name = ?", stale)
+            remembered = self.memory.get(kind, {})
+            for name in [name for name in remembered if name not in used]:
+                del remembered[name]
 
     def commit(self) -> None:
         self.db.commit()

@@ -14,7 +14,7 @@ from typing import Any
 
 import yaml
 
-from .datafiles import Field, LineDict, check_fields, load_yaml
+from .datafiles import Field, LineDict, YamlReader, check_fields, load_yaml
 from .errors import DigestError, Problem
 from .normalize.steps import to_traditional
 
@@ -225,13 +225,13 @@ class Glossary:
         return mapping
 
 
-def load_glossary(folder: Path) -> Glossary:
+def load_glossary(folder: Path, read: YamlReader = load_yaml) -> Glossary:
     """Every entry in the folder; all problems in all files at once."""
     problems: list[Problem] = []
     entries: list[Entry] = []
     for path in sorted(folder.glob("*.yml")):
         try:
-            data = load_yaml(path)
+            data = read(path)
         except DigestError as exc:
             problems += exc.problems
             continue

@@ -71,6 +71,8 @@ def process_report(
 
 def rebind(report: SlicedReport, source: ReportSource) -> SlicedReport:
     """A cached report, re-attached to where its files are now (the cache key ignores the project's location)."""
+    if report.normalized.source == source:
+        return report
     old = str(report.normalized.source.raw_path)
     warnings = tuple(
         dataclasses.replace(w, path=str(source.raw_path)) if w.path == old else w for w in report.outline.warnings

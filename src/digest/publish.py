@@ -35,24 +35,28 @@ def sync_tree(folder: Path, files: dict[str, bytes], keep: Iterable[str] = ()) -
     folder.mkdir(parents=True, exist_ok=True)
     for rel, content in sorted(files.items()):
         path = folder / rel
-        if path.is_file() and path.read_bytes() == content:
-            unchanged.append(rel)
-            continue
+        try:
+            if path.stat().st_size == len(content) and path.read_bytes() == content:
+                unchanged.append(rel)
+                continue
+        except (FileNotFoundError, NotADirectoryError, IsADirectoryError):
+            pass
         path.parent.mkdir(parents=True, exist_ok=True)
         tmp = path.with_name(path.name + ".tmp")
         tmp.write_bytes(content)
         os.replace(tmp, path)
         written.append(rel)
-    kept = set(unchanged)
-    for path in sorted(folder.rglob("*")):
-        rel = path.relative_to(folder).as_posix()
-        if path.is_file() and rel not in files and rel not in kept:
-            path.unlink()
-            removed.append(rel)
-    for path in sorted(folder.rglob("*"), reverse=True):
-        if path.is_dir() and not any(path.iterdir()):
-            path.rmdir()
-    return SyncResult(tuple(written), tuple(sorted(unchanged)), tuple(removed))
+    wanted = set(unchanged) | set(files)
+    for top, _dirs, names in os.walk(folder, topdown=False):
+        prefix = os.path.relpath(top, folder).replace(os.sep, "/") + "/"
+        prefix = "" if prefix == "./" else prefix
+        for name in names:
+            if prefix + name not in wanted:
+                os.unlink(os.path.join(top, name))
+                removed.append(prefix + name)
+        if top != str(folder) and not os.listdir(top):
+            os.rmdir(top)
+    return SyncResult(tuple(written), tuple(sorted(unchanged)), tuple(sorted(removed)))
 
 
 class _Collect(logging.Handler):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import pickle
 from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -45,7 +44,7 @@ class SiteInputs:
     status: dict[str, Any]
     matches: dict[str, ReportMatches]
     page_keys: dict[str, str] = field(default_factory=dict)  # report id → hash of all a report page depends on
-    signatures: dict[str, dict[str, str]] = field(default_factory=dict)  # see Site.report_signatures
+    digests: dict[str, ReportDigest] = field(default_factory=dict)  # from earlier builds: see Site.digest
     shared_key: str = ""  # hash of the glossary, themes, templates and catalogs: what every page depends on
 
 
@@ -58,6 +57,27 @@ class PlannedPage:
 
 
 MAX_PER_REGION = 100  # paragraphs or occurrences listed per region on one page; the rest are counted
+
+_FRAGMENTS: dict[str, Markup] = {}
+"""Rendered pieces of the pages that gather from every report (a paragraph on a theme page, a report's row
+on the home page), under the hash of all they show, kept between builds in this process: after one edit
+those pages are rendered again, but few of their pieces changed."""
+FRAGMENTS_KEPT = 200_000  # beyond this many, start afresh
+
+
+@dataclass(frozen=True)
+class ReportDigest:
+    """What the pages that gather from every report need of one report, computed once per version of the
+    report (with its catalog, the glossary and the templates) and kept between builds: a rebuild after one
+    edit reads a thousand of these instead of walking a thousand outlines."""
+
+    signatures: dict[str, str]  # paragraph id → a hash of all a theme or glossary page shows of it
+    used: frozenset[str]  # glossary entries found anywhere in the report, headings and front matter included
+    entry_digests: dict[str, str]  # entry id → a hash of its occurrences in the report, as a glossary page lists them
+    theme_counts: dict[str, int]  # theme id → paragraphs tagged with it
+    theme_shown: dict[str, tuple[str, ...]]  # theme id → the first MAX_PER_REGION of those paragraphs' ids
+    tag_counts: dict[str, int]  # theme id → tags (the home page's matrix)
+
 
 Located = tuple[SlicedReport, Section, Paragraph]
 
@@ -85,8 +105,10 @@ class SectionView:
 
 
 def signature(value: object) -> str:
-    """A short hash of plain data (strings, numbers, dicts, dataclasses): equal for equal content."""
-    return hashlib.blake2b(pickle.dumps(value, protocol=5), digest_size=16).hexdigest()
+    """A short hash of plain data (strings, numbers, dicts, dataclasses): equal for equal content. Taken
+    over the repr, not a pickle: a pickle also records which equal values are the same object, so a report
+    fresh from the slicer and the same report from the cache would differ."""
+    return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
 
 
 def region_key(report: SlicedReport) -> str:
@@ -108,26 +130,15 @@ class Site:
         self.reports = sorted(self.corpus.reports.values(), key=lambda r: (region_key(r), r.normalized.source.date))
         self.report_by_id = dict(self.corpus.reports)  # the templates' own copies: see `release`
         self.status = dict(inputs.status)
-        self.matches: dict[tuple[str, str, str], list[TermMatch]] = {}
-        self.occurrences: dict[str, list[tuple[SlicedReport, Section, Paragraph, str]]] = defaultdict(list)
+        self._digests: dict[str, ReportDigest] = {}
+        self._labels: dict[str, dict[str, str]] = {}
+        self._located: dict[str, dict[str, tuple[Section, Paragraph]]] = {}
+        self._occurrences: dict[str, list[tuple[SlicedReport, Section, Paragraph, str]]] = {}
+        self._listings: dict[str, list[tuple[dict[str, str], list[Located], int]]] = {}
+        self._common: dict[str, dict[str, Any]] = {}
         self.used: set[str] = set()  # entries found anywhere in the corpus, headings and front matter included
         for report in self.reports:
-            found_here = inputs.matches[report.id]
-            for section, paragraph in report.outline.paragraphs():
-                for part in ("lead", "text"):
-                    found = found_here[(paragraph.id, part)]
-                    self.matches[(report.id, paragraph.id, part)] = found
-                    for entry_id in dict.fromkeys(m.entry for m in found):
-                        self.occurrences[entry_id].append((report, section, paragraph, part))
-            self.used.update(m.entry for found in found_here.values() for m in found)
-        self._signatures: dict[str, dict[str, str]] = {}
-        self._listings: dict[str, list[tuple[dict[str, str], list[Located], int]]] = {}
-        self.labels = {
-            (report.id, paragraph.id): f"{section.label}.{index}"
-            for report in self.reports
-            for section in report.outline.sections
-            for index, paragraph in enumerate(section.paragraphs, 1)
-        }
+            self.used |= self.digest(report).used
 
     def release(self) -> None:
         """Empty what the templates were given. Jinja's macros keep their rendering context in a reference
@@ -163,7 +174,7 @@ class Site:
             if not source:
                 continue
             text = source[script]
-            matches = self.matches[(report.id, paragraph.id, part)]
+            matches = self.matches(report.id, paragraph.id, part)
             if script != "zh-Hans" and len(text) != len(source["zh-Hans"]):
                 matches = self.matcher.find(text)
             html = self.linked(text, matches, root)
@@ -203,7 +214,7 @@ class Site:
                     html += escape(text)
                     continue
                 report = self.corpus.reports[piece.report]
-                label = self.labels[(piece.report, piece.paragraph)]
+                label = self.label(piece.report, piece.paragraph)
                 region = report.normalized.source.region.name(lang.text)
                 html += Markup(
                     f'<a class="cite" href="{root}reports/{piece.report}/#{piece.paragraph}" '
@@ -240,7 +251,7 @@ class Site:
         en, state = self.paragraph_en(report.id, paragraph)
         return ParagraphView(
             paragraph.id,
-            self.labels[(report.id, paragraph.id)],
+            self.label(report.id, paragraph.id),
             self.paragraph_zh(report, paragraph, lang.script, root),
             en,
             state,
@@ -273,19 +284,19 @@ class Site:
     def concordance(self, entry: Entry, lang: Language, root: str) -> list[dict[str, Any]]:
         """Every occurrence of an entry, grouped by region, each with its context and paragraph link."""
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
-        for report, section, paragraph, part in self.occurrences.get(entry.id, []):
+        for report, section, paragraph, part in self.occurrences(entry.id):
             source = paragraph.lead if part == "lead" else paragraph.text
             if not source:
                 continue
             text = source[lang.script]
-            for match in self.matches[(report.id, paragraph.id, part)]:
+            for match in self.matches(report.id, paragraph.id, part):
                 if match.entry != entry.id or len(text) != len(source["zh-Hans"]):
                     continue
                 groups[report.normalized.source.region.name(lang.text)].append(
                     {
                         "report": report,
                         "paragraph": paragraph.id,
-                        "label": self.labels[(report.id, paragraph.id)],
+                        "label": self.label(report.id, paragraph.id),
                         "before": text[max(0, match.start - 18) : match.start],
                         "term": text[match.start : match.end],
                         "after": text[match.end : match.end + 18],
@@ -302,7 +313,7 @@ class Site:
         for value in measure.values:
             report = self.corpus.reports[value.citation.report]
             region = report.normalized.source.region.name(lang.text)
-            label = self.labels[(value.citation.report, value.citation.paragraph)]
+            label = self.label(value.citation.report, value.citation.paragraph)
             href = f"{root}reports/{value.citation.report}/#{value.citation.paragraph}"
             bars.append((f"{region} ¶{label}", value.value, self.number(value.value, lang), href))
         return bar_chart(measure.name[lang.text], bars, measure.unit)
@@ -342,7 +353,7 @@ class Site:
         planned: dict[str, PlannedPage] = {}
         shared = self.inputs.shared_key
         theme_keys = {t.id: self.theme_key(t) for t in self.corpus.themes} if shared else {}
-        entry_keys = {e.id: self.entry_key(e) for e in self.inputs.glossary.entries} if shared else {}
+        entry_keys = self.entry_keys() if shared else {}
         for lang in LANGUAGES:
             env = self.envs[lang.code]
             common = self.common(lang)
@@ -383,46 +394,106 @@ class Site:
     # (with their labels, translations and term links), it is rendered again only when one of them changes.
 
     def paragraph_signature(self, report: SlicedReport, paragraph: Paragraph) -> str:
-        return self.report_signatures(report)[paragraph.id]
+        return self.digest(report).signatures[paragraph.id]
 
-    def report_signatures(self, report: SlicedReport) -> dict[str, str]:
-        """A hash of everything a paragraph shows on a theme or glossary page, for each of a report's paragraphs;
-        taken from an earlier build when the report, its catalog and the glossary are unchanged."""
-        found = self._signatures.get(report.id) or self.inputs.signatures.get(report.id)
+    def digest(self, report: SlicedReport) -> ReportDigest:
+        """The report's digest, from an earlier build when the report, its catalog, the glossary and the
+        templates are unchanged (`inputs.page_keys` says which), else computed."""
+        found = self._digests.get(report.id) or self.inputs.digests.get(report.id)
         if found is None:
-            source = report.normalized.source
-            found = {
-                paragraph.id: signature(
-                    (
-                        report.id,
-                        paragraph.id,
-                        self.labels[(report.id, paragraph.id)],
-                        paragraph.lead,
-                        paragraph.text,
-                        report.themes[paragraph.id],
-                        self.english(report.id, paragraph.id),
-                        self.english(report.id, paragraph.id + ".lead"),
-                        self.matches[(report.id, paragraph.id, "lead")],
-                        self.matches[(report.id, paragraph.id, "text")],
-                        source.title,
-                        source.region,
-                    )
-                )
-                for _, paragraph in report.outline.paragraphs()
-            }
-            self._signatures[report.id] = found
+            found = self._compute_digest(report)
+            self._digests[report.id] = found
         return found
 
-    def computed_signatures(self) -> dict[str, dict[str, str]]:
-        """The paragraph signatures this build had to compute, to be kept for the next."""
-        return {rid: found for rid, found in self._signatures.items() if rid not in self.inputs.signatures}
+    def _compute_digest(self, report: SlicedReport) -> ReportDigest:
+        source = report.normalized.source
+        found_here = self.inputs.matches[report.id]
+        signatures: dict[str, str] = {}
+        occurrences: dict[str, list[str]] = defaultdict(list)
+        theme_counts: dict[str, int] = defaultdict(int)
+        theme_shown: dict[str, list[str]] = defaultdict(list)
+        tag_counts: dict[str, int] = defaultdict(int)
+        for _, paragraph in report.outline.paragraphs():
+            lead, text = found_here[(paragraph.id, "lead")], found_here[(paragraph.id, "text")]
+            signatures[paragraph.id] = signature(
+                (
+                    report.id,
+                    paragraph.id,
+                    self.label(report.id, paragraph.id),
+                    paragraph.lead,
+                    paragraph.text,
+                    report.themes[paragraph.id],
+                    self.english(report.id, paragraph.id),
+                    self.english(report.id, paragraph.id + ".lead"),
+                    lead,
+                    text,
+                    source.title,
+                    source.region,
+                )
+            )
+            for part, found in (("lead", lead), ("text", text)):
+                for entry_id in dict.fromkeys(m.entry for m in found):
+                    occurrences[entry_id].append(part + signatures[paragraph.id])
+            for tag in report.themes[paragraph.id]:
+                tag_counts[tag.theme] += 1
+            for theme_id in dict.fromkeys(t.theme for t in report.themes[paragraph.id]):
+                theme_counts[theme_id] += 1
+                if theme_counts[theme_id] <= MAX_PER_REGION:
+                    theme_shown[theme_id].append(paragraph.id)
+        return ReportDigest(
+            signatures,
+            frozenset(m.entry for found in found_here.values() for m in found),
+            {entry_id: signature(listed) for entry_id, listed in occurrences.items()},
+            dict(theme_counts),
+            {theme_id: tuple(ids) for theme_id, ids in theme_shown.items()},
+            dict(tag_counts),
+        )
+
+    def computed_digests(self) -> dict[str, ReportDigest]:
+        """The digests this build had to compute, to be kept for the next."""
+        return {rid: found for rid, found in self._digests.items() if rid not in self.inputs.digests}
+
+    def matches(self, report_id: str, paragraph_id: str, part: str) -> list[TermMatch]:
+        return self.inputs.matches[report_id][(paragraph_id, part)]
+
+    def label(self, report_id: str, paragraph_id: str) -> str:
+        """A paragraph's reader-facing address within its report: section label and position, e.g. "3.2"."""
+        labels = self._labels.get(report_id)
+        if labels is None:
+            labels = self._labels[report_id] = {
+                paragraph.id: f"{section.label}.{index}"
+                for section in self.corpus.reports[report_id].outline.sections
+                for index, paragraph in enumerate(section.paragraphs, 1)
+            }
+        return labels[paragraph_id]
+
+    def located(self, report: SlicedReport, paragraph_id: str) -> tuple[Section, Paragraph]:
+        found = self._located.get(report.id)
+        if found is None:
+            found = self._located[report.id] = {p.id: (s, p) for s, p in report.outline.paragraphs()}
+        return found[paragraph_id]
+
+    def occurrences(self, entry_id: str) -> list[tuple[SlicedReport, Section, Paragraph, str]]:
+        """Every paragraph part in which an entry is found, in report and paragraph order."""
+        found = self._occurrences.get(entry_id)
+        if found is None:
+            found = self._occurrences[entry_id] = []
+            for report in self.reports:
+                if entry_id not in self.digest(report).used:
+                    continue
+                for section, paragraph in report.outline.paragraphs():
+                    for part in ("lead", "text"):
+                        if any(m.entry == entry_id for m in self.matches(report.id, paragraph.id, part)):
+                            found.append((report, section, paragraph, part))
+        return found
 
     def citations_signature(self, cited: list[tuple[str, str]]) -> str:
         """Labels and report names of cited paragraphs, as citation links show them."""
         found = []
         for rid, pid in cited:
             source = self.corpus.reports[rid].normalized.source
-            found.append((rid, pid, self.labels.get((rid, pid)), source.title, source.region))
+            label = self.label(rid, pid) if rid in self.corpus.reports else None
+            found.append((rid, pid, label, source.title, source.region))
         return signature(found)
 
     def theme_key(self, theme: Theme) -> str:
@@ -444,17 +515,26 @@ class Site:
             self.citations_signature(cited),
         )
 
-    def entry_key(self, entry: Entry) -> str:
-        occurrences = [
-            part + self.paragraph_signature(report, paragraph)
-            for report, _, paragraph, part in self.occurrences.get(entry.id, [])
-        ]
-        return key(self.inputs.shared_key, "entry", entry.id, *occurrences)
+    def entry_keys(self) -> dict[str, str]:
+        listed: dict[str, list[str]] = defaultdict(list)
+        for report in self.reports:
+            for entry_id, digest in self.digest(report).entry_digests.items():
+                listed[entry_id].append(digest)
+        return {
+            entry.id: key(self.inputs.shared_key, "entry", entry.id, *listed.get(entry.id, []))
+            for entry in self.inputs.glossary.entries
+        }
 
     def pages(self) -> dict[str, str]:
         return {path: page.render() for path, page in self.plan().items()}
 
     def common(self, lang: Language) -> dict[str, Any]:
+        found = self._common.get(lang.code)
+        if found is None:
+            found = self._common[lang.code] = self._make_common(lang)
+        return found
+
+    def _make_common(self, lang: Language) -> dict[str, Any]:
         helpers: dict[str, Callable[..., Any]] = {
             "report_sections": lambda report, root: self.report_sections(report, lang, root),
             "front_lines": lambda report: self.front_lines(report, lang),
@@ -472,9 +552,10 @@ class Site:
             "entries_for": lambda theme: [e for e in self.inputs.glossary.entries if theme.id in e.subjects],
             "number": lambda value: self.number(value, lang),
             "date": lambda value: self.date(value, lang),
-            "label": lambda report_id, paragraph_id: self.labels[(report_id, paragraph_id)],
+            "label": self.label,
             "theme_matrix": lambda: self.theme_matrix,
             "region_of": lambda report: report.normalized.source.region.name(lang.text),
+            "report_row": lambda report, root: self.report_row(report, lang, root),
         }
         return {
             "lang": lang,
@@ -504,33 +585,65 @@ class Site:
                 name = region_key(report)
                 region = report.normalized.source.region
                 names[name] = {lang.text: region.name(lang.text) for lang in LANGUAGES}
-                for section, paragraph in report.outline.paragraphs():
-                    for theme_id in dict.fromkeys(t.theme for t in report.themes[paragraph.id]):
-                        counts[theme_id, name] += 1
-                        if counts[theme_id, name] <= MAX_PER_REGION:
-                            shown[theme_id, name].append((report, section, paragraph))
-            for theme_id, name in sorted(shown):
+                digest = self.digest(report)
+                for theme_id, count in digest.theme_counts.items():
+                    counts[theme_id, name] += count
+                    listed = shown[theme_id, name]
+                    for paragraph_id in digest.theme_shown[theme_id][: MAX_PER_REGION - len(listed)]:
+                        listed.append((report, *self.located(report, paragraph_id)))
+            for theme_id, name in sorted(counts):
                 self._listings.setdefault(theme_id, []).append(
                     (names[name], shown[theme_id, name], counts[theme_id, name])
                 )
         return self._listings.get(theme.id, [])
 
     def theme_paragraphs(self, theme: Theme, lang: Language, root: str) -> list[dict[str, Any]]:
-        """For each region with the theme, its paragraphs on it, side by side with the other regions'."""
+        """For each region with the theme, its paragraphs on it (rendered, with their source), side by side
+        with the other regions'."""
         columns = []
         for names, listed, count in self.theme_listing(theme):
-            views = [
-                self.paragraph_view(report, section, paragraph, lang, root) for report, section, paragraph in listed
+            shown = [
+                self.fragment(
+                    "_paragraph.md.j2",
+                    self.paragraph_signature(report, paragraph),
+                    lang,
+                    root,
+                    lambda report=report, section=section, paragraph=paragraph: {
+                        "p": self.paragraph_view(report, section, paragraph, lang, root),
+                        "show_source": True,
+                    },
+                )
+                for report, section, paragraph in listed
             ]
-            columns.append({"region": names[lang.text], "paragraphs": views, "more": count - len(views)})
+            columns.append({"region": names[lang.text], "paragraphs": shown, "more": count - len(shown)})
         return columns
+
+    def report_row(self, report: SlicedReport, lang: Language, root: str) -> Markup:
+        """A report's row in the home page's table of reports."""
+        return self.fragment(
+            "_report_row.md.j2", self.inputs.page_keys.get(report.id), lang, root, lambda: {"report": report}
+        )
+
+    def fragment(
+        self, template: str, shows: str | None, lang: Language, root: str, variables: Callable[[], dict[str, Any]]
+    ) -> Markup:
+        """A piece of a page rendered from its own template, taken from an earlier build in this process when
+        `shows` (the hash of its content) is the same; None means render it afresh."""
+        name = key(self.inputs.shared_key, template, lang.code, root, shows) if shows and self.inputs.shared_key else ""
+        found = _FRAGMENTS.get(name) if name else None
+        if found is None:
+            found = Markup(render(self.envs[lang.code], template, {**self.common(lang), "root": root, **variables()}))
+            if name:
+                if len(_FRAGMENTS) >= FRAGMENTS_KEPT:
+                    _FRAGMENTS.clear()
+                _FRAGMENTS[name] = found
+        return found
 
     @functools.cached_property
     def theme_matrix(self) -> dict[str, dict[str, int]]:
         """theme id → region → number of paragraphs tagged with it."""
         matrix: dict[str, dict[str, int]] = defaultdict(lambda: defaultdict(int))
         for report in self.reports:
-            for tags in report.themes.values():
-                for tag in tags:
-                    matrix[tag.theme][region_key(report)] += 1
+            for theme_id, count in self.digest(report).tag_counts.items():
+                matrix[theme_id][region_key(report)] += count
         return {theme: dict(regions) for theme, regions in matrix.items()}

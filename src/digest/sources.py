@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -147,15 +148,15 @@ def discover(folder: Path, read: YamlReader = load_yaml) -> list[ReportSource]:
     """Every report in the folder, in id order; all sidecar problems at once, and raw files with no sidecar."""
     problems: list[Problem] = []
     reports: list[ReportSource] = []
-    claimed: set[Path] = set()
-    for sidecar in sorted(p for p in folder.glob("*.yml") if is_sidecar(p)):
+    claimed: set[str] = set()
+    for sidecar in sorted((p for p in folder.glob("*.yml") if is_sidecar(p)), key=lambda p: p.name):
         try:
             report = load_sidecar(sidecar, read)
         except DigestError as exc:
             problems.extend(exc.problems)
             continue
         reports.append(report)
-        claimed.add(report.raw_path.resolve())
+        claimed.add(os.path.abspath(report.raw_path))
     seen: dict[str, ReportSource] = {}
     for report in reports:
         if report.id in seen:
@@ -167,18 +168,21 @@ def discover(folder: Path, read: YamlReader = load_yaml) -> list[ReportSource]:
                 )
             )
         seen[report.id] = report
-    for raw in sorted(folder.iterdir()):
-        if (
-            raw.is_file()
-            and not raw.name.endswith(".yml")
-            and not raw.name.startswith(".")
-            and raw.resolve() not in claimed
-        ):
-            problems.append(
-                Problem(
-                    str(raw), "raw file without a sidecar", hint=f"run `digest new-report {raw}` and check the YAML"
-                )
-            )
+    unclaimed = [
+        raw
+        for raw in sorted(folder.iterdir(), key=lambda p: p.name)
+        if not raw.name.endswith(".yml")
+        and not raw.name.startswith(".")
+        and os.path.abspath(raw) not in claimed
+        and raw.is_file()
+    ]
+    if unclaimed:  # claimed through a link, perhaps: compare where the paths lead
+        resolved = {Path(path).resolve() for path in claimed}
+        unclaimed = [raw for raw in unclaimed if raw.resolve() not in resolved]
+    problems += [
+        Problem(str(raw), "raw file without a sidecar", hint=f"run `digest new-report {raw}` and check the YAML")
+        for raw in unclaimed
+    ]
     if problems:
         raise DigestError(problems)
     return sorted(reports, key=lambda r: r.id)
