@@ -608,15 +608,17 @@ class Site:
                     self.paragraph_signature(report, paragraph),
                     lang,
                     root,
-                    lambda report=report, section=section, paragraph=paragraph: {
-                        "p": self.paragraph_view(report, section, paragraph, lang, root),
-                        "show_source": True,
-                    },
+                    functools.partial(self._shown_paragraph, report, section, paragraph, lang, root),
                 )
                 for report, section, paragraph in listed
             ]
             columns.append({"region": names[lang.text], "paragraphs": shown, "more": count - len(shown)})
         return columns
+
+    def _shown_paragraph(
+        self, report: SlicedReport, section: Section, paragraph: Paragraph, lang: Language, root: str
+    ) -> dict[str, Any]:
+        return {"p": self.paragraph_view(report, section, paragraph, lang, root), "show_source": True}
 
     def report_row(self, report: SlicedReport, lang: Language, root: str) -> Markup:
         """A report's row in the home page's table of reports."""
