@@ -17,5 +17,6 @@ def test_the_benchmark_runs_and_reports_each_figure(tmp_path: Path) -> None:
     assert result["html_pages"] > 0 and result["bare_mkdocs_s"] > 0
     assert 0 < result["our_share_of_full_build"] < 1
     assert [edit["reports_processed"] for edit in result["one_report_edits"]] == [1, 1, 1]
+    assert result["one_report_edit_own_process_s"] > 0 and result["own_process_reports_processed"] == 1
     page = docs.read_text(encoding="utf-8")
     assert "| 7 |" in page and "Targets at N = 7" in page
