@@ -122,7 +122,7 @@ def measure(project_dir: Path) -> dict[str, Any]:
     raw.write_bytes(raw.read_bytes() + EDIT.encode())
     started = time.perf_counter()
     own = subprocess.run(
-        [sys.executable, "-c", "from digest.cli import main; main()", "--root", str(project_dir), "build", "--no-site"],
+        [sys.executable, "-c", "from digest.cli import run; run()", "--root", str(project_dir), "build", "--no-site"],
         check=True,
         capture_output=True,
         text=True,

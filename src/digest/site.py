@@ -15,6 +15,7 @@ from typing import Any
 
 import jinja2
 from babel.dates import format_date
+from babel.lists import format_list
 from babel.numbers import format_decimal
 from markupsafe import Markup, escape
 
@@ -555,6 +556,10 @@ class Site:
             "label": self.label,
             "theme_matrix": lambda: self.theme_matrix,
             "region_of": lambda report: report.normalized.source.region.name(lang.text),
+            "region_list": lambda: format_list(
+                list(dict.fromkeys(r.normalized.source.region.name(lang.text) for r in self.reports)),
+                locale=lang.locale,
+            ),
             "report_row": lambda report, root: self.report_row(report, lang, root),
         }
         return {
