@@ -200,3 +200,22 @@ def test_the_site_holds_no_path_of_the_building_machine(built_project: Path) -> 
             data = path.read_bytes()
             for needle in needles:
                 assert needle not in data, (path, needle)
+
+
+def test_a_build_reads_each_input_once_and_sees_one_version_of_it(tmp_path: Path) -> None:
+    from digest.cache import file_bytes, input_bytes, inputs_read
+
+    listed, elsewhere = tmp_path / "listed", tmp_path / "elsewhere"
+    listed.mkdir()
+    elsewhere.mkdir()
+    (listed / "a.txt").write_bytes(b"as read for the fingerprint")
+    (elsewhere / "b.txt").write_bytes(b"b")
+    with inputs_read({str(listed / "a.txt"): b"as read for the fingerprint"}, [str(listed)]):
+        (listed / "a.txt").write_bytes(b"edited during the build")
+        (listed / "new.txt").write_bytes(b"created during the build")
+        assert input_bytes(listed / "a.txt") == b"as read for the fingerprint"
+        assert file_bytes(listed / "new.txt") == b""  # not an input of this build
+        assert input_bytes(elsewhere / "b.txt") == b"b"
+        with pytest.raises(FileNotFoundError):
+            input_bytes(listed / "missing.txt")
+    assert input_bytes(listed / "a.txt") == b"edited during the build"

@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 
-from .cache import Cache, file_bytes, gc_paused, key
+from .cache import Cache, file_bytes, gc_paused, inputs_read, key
 from .content import load_articles
 from .corpus import compact_json, corpus_json, report_data
 from .datafiles import caching_reader
@@ -75,21 +75,28 @@ INPUT_FOLDERS = (
 )
 
 
-def fingerprint(project: Project) -> str:
-    """One hash of every input, the configuration and the code: equal means a rebuild would change nothing."""
+def read_inputs(project: Project) -> tuple[str, dict[str, bytes], set[str]]:
+    """The fingerprint (one hash of every input, the configuration and the code: equal means a rebuild would
+    change nothing), with every input file's bytes by path and the folders they were listed from."""
     parts: list[bytes | str] = []
+    files: dict[str, bytes] = {}
+    folders: set[str] = set()
     for name in INPUT_FOLDERS:
-        for relative, path in _files_under(project.root / name):
-            parts += [f"{name}/{relative}", path.read_bytes()]
+        for relative, path in _files_under(project.root / name, folders):
+            data = files[os.fspath(path)] = path.read_bytes()
+            parts += [f"{name}/{relative}", data]
     for path in (project.mkdocs_config, project.root / "requirements.txt"):
         parts.append(file_bytes(path))
-    return key(*parts)
+    return key(*parts), files, folders
 
 
-def _files_under(folder: Path) -> list[tuple[str, Path]]:
-    """Every file below a folder as (relative POSIX path, path), in a stable order; quicker than sorting Paths."""
+def _files_under(folder: Path, folders: set[str] | None = None) -> list[tuple[str, Path]]:
+    """Every file below a folder as (relative POSIX path, path), in a stable order; quicker than sorting Paths.
+    The folders walked are added to `folders`."""
     found = []
     for top, _dirs, files in os.walk(folder):
+        if folders is not None:
+            folders.add(top)
         relative = os.path.relpath(top, folder).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
         found += [(prefix + name, Path(top, name)) for name in files]
@@ -235,7 +242,7 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
         clock = now
 
     stamp = project.build / ".fingerprint"
-    current = fingerprint(project)
+    current, files, folders = read_inputs(project)
     if site and not force and project.site.is_dir() and stamp.exists() and stamp.read_text() == current:
         return BuildOutcome(
             0, SyncResult((), (), ()), project.site, skipped=True, timings={"fingerprint": time.perf_counter() - clock}
@@ -243,7 +250,7 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
     lap("fingerprint")
     cache = Cache(project.build / "cache.sqlite")
     try:
-        with gc_paused():
+        with gc_paused(), inputs_read(files, folders):
             outcome = _build(project, cache, strict, site, current, lap)
     finally:
         cache.close()
@@ -270,7 +277,7 @@ def _build(
     abstracts = load_articles(project.root / "content" / "abstracts", corpus.reports)
     summaries = load_articles(project.root / "content" / "themes", corpus.reports)
     lap("glossary+translations+content")
-    glossary_key = key(*(p.read_bytes() for p in sorted(project.glossary.glob("*.yml"))))
+    glossary_key = key(*(file_bytes(p) for p in sorted(project.glossary.glob("*.yml"))))
     matches = match_terms(corpus, glossary.forms(), glossary_key, cache, terminal_progress("term matching"))
     lap("term matching")
     templates_key = key(

@@ -10,7 +10,7 @@ from typing import Any
 
 import yaml
 
-from .cache import Cache, key
+from .cache import Cache, input_bytes, key
 from .errors import Problem, fail
 
 
@@ -151,7 +151,7 @@ def caching_reader(cache: Cache) -> YamlReader:
 
     def read(path: Path) -> Any:
         try:
-            name = key("yaml", path.read_bytes())
+            name = key("yaml", input_bytes(path))
         except OSError:
             return load_yaml(path)  # which says what is wrong with the file
         found = cache.get("yaml", name)

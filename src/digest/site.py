@@ -59,7 +59,7 @@ class PlannedPage:
 
 MAX_PER_REGION = 100  # paragraphs or occurrences listed per region on one page; the rest are counted
 
-_FRAGMENTS: dict[str, Markup] = {}
+_FRAGMENTS: dict[tuple[str, ...], Markup] = {}
 """Rendered pieces of the pages that gather from every report (a paragraph on a theme page, a report's row
 on the home page), under the hash of all they show, kept between builds in this process: after one edit
 those pages are rendered again, but few of their pieces changed."""
@@ -459,14 +459,17 @@ class Site:
 
     def label(self, report_id: str, paragraph_id: str) -> str:
         """A paragraph's reader-facing address within its report: section label and position, e.g. "3.2"."""
-        labels = self._labels.get(report_id)
-        if labels is None:
-            labels = self._labels[report_id] = {
+        return self.labels(report_id)[paragraph_id]
+
+    def labels(self, report_id: str) -> dict[str, str]:
+        found = self._labels.get(report_id)
+        if found is None:
+            found = self._labels[report_id] = {
                 paragraph.id: f"{section.label}.{index}"
                 for section in self.corpus.reports[report_id].outline.sections
                 for index, paragraph in enumerate(section.paragraphs, 1)
             }
-        return labels[paragraph_id]
+        return found
 
     def located(self, report: SlicedReport, paragraph_id: str) -> tuple[Section, Paragraph]:
         found = self._located.get(report.id)
@@ -493,8 +496,7 @@ class Site:
         found = []
         for rid, pid in cited:
             source = self.corpus.reports[rid].normalized.source
-            label = self.label(rid, pid) if rid in self.corpus.reports else None
-            found.append((rid, pid, label, source.title, source.region))
+            found.append((rid, pid, self.labels(rid).get(pid), source.title, source.region))
         return signature(found)
 
     def theme_key(self, theme: Theme) -> str:
@@ -636,7 +638,7 @@ class Site:
     ) -> Markup:
         """A piece of a page rendered from its own template, taken from an earlier build in this process when
         `shows` (the hash of its content) is the same; None means render it afresh."""
-        name = key(self.inputs.shared_key, template, lang.code, root, shows) if shows and self.inputs.shared_key else ""
+        name = (self.inputs.shared_key, template, lang.code, root, shows) if shows and self.inputs.shared_key else ()
         found = _FRAGMENTS.get(name) if name else None
         if found is None:
             found = Markup(render(self.envs[lang.code], template, {**self.common(lang), "root": root, **variables()}))
