@@ -84,8 +84,9 @@ _SNAPSHOT_FOLDERS: set[str] = set()
 @contextlib.contextmanager
 def inputs_read(files: dict[str, bytes], folders: Iterable[str]) -> Iterator[None]:
     """Within, `input_bytes` answers from `files` (path → bytes, as read once for the build's fingerprint)
-    and knows that a file missing from a listed folder does not exist: the whole build sees one version of
-    its inputs, and a thousand reports' files are not opened three times over."""
+    and knows that a file missing from a listed folder does not exist: the stages see the version of the
+    reports, sidecars, catalogs and glossary that the fingerprint hashed, and a thousand reports' files are
+    not opened three times over."""
     _SNAPSHOT.update(files)
     _SNAPSHOT_FOLDERS.update(folders)
     try:
