@@ -10,6 +10,7 @@ from digest import bench
 
 def test_the_benchmark_runs_and_reports_each_figure(tmp_path: Path) -> None:
     docs = tmp_path / "benchmark.md"
+    docs.write_text("# Benchmark\n\nold figures\n\n## Where the time goes\n\nanalysis\n", encoding="utf-8")
     assert bench.main(["--sizes", "2", "--work", str(tmp_path / "work"), "--write-docs", str(docs)]) == 0
     report = json.loads((tmp_path / "work" / "results.json").read_text(encoding="utf-8"))
     (result,) = report["results"]
@@ -20,3 +21,4 @@ def test_the_benchmark_runs_and_reports_each_figure(tmp_path: Path) -> None:
     assert result["one_report_edit_own_process_s"] > 0 and result["own_process_reports_processed"] == 1
     page = docs.read_text(encoding="utf-8")
     assert "| 7 |" in page and "Targets at N = 7" in page
+    assert "old figures" not in page and page.endswith("\n## Where the time goes\n\nanalysis\n")

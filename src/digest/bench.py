@@ -273,7 +273,10 @@ def main(argv: list[str] | None = None) -> int:
     print(table(results))
     print(json.dumps(report["slopes_per_report"]))
     if args.write_docs:
-        Path(args.write_docs).write_text(docs_page(report), encoding="utf-8")
+        page = Path(args.write_docs)
+        kept = page.read_text(encoding="utf-8").partition("\n## ") if page.exists() else ("", "", "")
+        analysis = "\n## " + kept[2] if kept[1] else ""  # hand-written sections after the figures stay
+        page.write_text(docs_page(report) + analysis, encoding="utf-8")
     return 0
 
 
