@@ -12,7 +12,7 @@ from typing import Any
 
 import jinja2
 
-from .cache import Cache, file_bytes, gc_paused, inputs_read, key
+from .cache import Cache, file_bytes, files_under, gc_paused, input_bytes, inputs_read, key
 from .content import load_articles
 from .corpus import compact_json, corpus_json, report_data
 from .datafiles import caching_reader
@@ -82,25 +82,12 @@ def read_inputs(project: Project) -> tuple[str, dict[str, bytes], set[str]]:
     files: dict[str, bytes] = {}
     folders: set[str] = set()
     for name in INPUT_FOLDERS:
-        for relative, path in _files_under(project.root / name, folders):
+        for relative, path in files_under(project.root / name, folders):
             data = files[os.fspath(path)] = path.read_bytes()
             parts += [f"{name}/{relative}", data]
     for path in (project.mkdocs_config, project.root / "requirements.txt"):
         parts.append(file_bytes(path))
     return key(*parts), files, folders
-
-
-def _files_under(folder: Path, folders: set[str] | None = None) -> list[tuple[str, Path]]:
-    """Every file below a folder as (relative POSIX path, path), in a stable order; quicker than sorting Paths.
-    The folders walked are added to `folders`."""
-    found = []
-    for top, _dirs, files in os.walk(folder):
-        if folders is not None:
-            folders.add(top)
-        relative = os.path.relpath(top, folder).replace(os.sep, "/")
-        prefix = "" if relative == "." else relative + "/"
-        found += [(prefix + name, Path(top, name)) for name in files]
-    return sorted(found)
 
 
 def load_translations(
@@ -197,8 +184,8 @@ def write_normalized_outputs(project: Project, corpus: Corpus) -> None:
 def folder_bytes(folder: Path) -> list[bytes]:
     """Every file of a folder as (name, bytes) pieces of a cache key, in a stable order."""
     parts: list[bytes] = []
-    for relative, path in _files_under(folder):
-        parts += [relative.encode(), path.read_bytes()]
+    for relative, path in files_under(folder):
+        parts += [relative.encode(), input_bytes(path)]
     return parts
 
 
@@ -223,7 +210,7 @@ def environments(templates: Path, locales: Path, version: str) -> dict[str, jinj
 
 
 def _hand_written(docs: Path) -> dict[str, bytes]:
-    return {relative: path.read_bytes() for relative, path in _files_under(docs)}
+    return {relative: input_bytes(path) for relative, path in files_under(docs)}
 
 
 def build(project: Project, strict: bool = False, site: bool = True, force: bool = False) -> BuildOutcome:
@@ -326,7 +313,7 @@ def _build(
     written_from = cache.written()
     pages: dict[str, bytes] = _hand_written(project.docs)
     current: list[str] = []  # generated pages already on disk as this build would write them
-    on_disk = {relative for relative, _ in _files_under(project.pages)}
+    on_disk = {relative for relative, _ in files_under(project.pages)}
     for path, page in planned.items():
         if page.key and written_from.get(path) == page.key and path in on_disk:
             current.append(path)

@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from .cache import files_under
 from .errors import DigestError, Problem
 
 
@@ -47,16 +48,14 @@ def sync_tree(folder: Path, files: dict[str, bytes], keep: Iterable[str] = ()) -
         os.replace(tmp, path)
         written.append(rel)
     wanted = set(unchanged) | set(files)
-    for top, _dirs, names in os.walk(folder, topdown=False):
-        prefix = os.path.relpath(top, folder).replace(os.sep, "/") + "/"
-        prefix = "" if prefix == "./" else prefix
-        for name in names:
-            if prefix + name not in wanted:
-                os.unlink(os.path.join(top, name))
-                removed.append(prefix + name)
+    for rel, path in files_under(folder):
+        if rel not in wanted:
+            path.unlink()
+            removed.append(rel)
+    for top, _dirs, _names in os.walk(folder, topdown=False):
         if top != str(folder) and not os.listdir(top):
             os.rmdir(top)
-    return SyncResult(tuple(written), tuple(sorted(unchanged)), tuple(sorted(removed)))
+    return SyncResult(tuple(written), tuple(sorted(unchanged)), tuple(removed))
 
 
 class _Collect(logging.Handler):
