@@ -20,7 +20,7 @@ from .errors import DigestError, Problem, display_path
 from .exchange import export_csv, export_tbx
 from .glossary import Glossary, check, load_glossary
 from .glossary_corpus import corpus_problems
-from .i18n import LANGUAGES, translations
+from .i18n import LANGUAGES, install, translations
 from .measures import measures_data
 from .normalize.report import write_normalized
 from .pipeline import Corpus, gather, match_terms, terminal_progress
@@ -201,7 +201,7 @@ def environments(templates: Path, locales: Path, version: str) -> dict[str, jinj
     for lang in LANGUAGES:
         env = environment(templates, ("jinja2.ext.i18n",))
         catalog = translations(locales, lang)
-        env.install_gettext_translations(catalog, newstyle=True)  # type: ignore[attr-defined]
+        install(env, catalog)
         env.filters["label"] = lambda value, catalog=catalog: catalog.gettext(LABELS.get(value, value))
         envs[lang.code] = env
     _ENVIRONMENTS.clear()

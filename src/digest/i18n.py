@@ -8,9 +8,11 @@ import io
 from dataclasses import dataclass
 from pathlib import Path
 
+import jinja2
 from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
+from markupsafe import Markup, escape
 
 from .errors import DigestError, Problem
 
@@ -64,3 +66,19 @@ def translations(locales: Path, language: Language) -> gettext.NullTranslations:
     if not path.exists():
         raise DigestError(Problem(str(path), f"no interface catalog for {language.name}", hint="run `make locales`"))
     return compile_catalog(path)
+
+
+def install(env: jinja2.Environment, catalog: gettext.NullTranslations) -> None:
+    """Give templates the catalog's messages as text, not markup.
+
+    Jinja's new-style gettext marks every translation safe, so a catalog line such as `<script>` would reach
+    the page as a tag; interface strings hold no markup, so each is escaped before Jinja sees it.
+    """
+
+    def text(message: str) -> Markup:
+        return escape(catalog.gettext(message))
+
+    def plural(singular: str, plural_form: str, n: int) -> Markup:
+        return escape(catalog.ngettext(singular, plural_form, n))
+
+    env.install_gettext_callables(text, plural, newstyle=True)  # type: ignore[attr-defined]

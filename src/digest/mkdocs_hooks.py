@@ -1,4 +1,4 @@
-"""MkDocs hooks: give every language its own 404 page.
+"""MkDocs hooks: give every language its own 404 page; escape front-matter text before the theme shows it.
 
 mkdocs-static-i18n builds each language in turn into the same site folder, and each build writes the
 theme's 404.html at the top, so only the last language's survived. After each language's build its
@@ -7,6 +7,7 @@ theme's 404.html at the top, so only the last language's survived. After each la
 
 from __future__ import annotations
 
+import html
 import os
 import shutil
 import sys
@@ -28,6 +29,19 @@ def on_pre_build(config: Any, **_: Any) -> None:
     except DigestError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+
+
+TEXT_META = ("title", "description", "author", "subtitle")
+
+
+def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
+    """Front-matter text is escaped once, here: the theme puts `page.meta.title` and its kin into the page as
+    HTML (a page title from a heading is already escaped HTML), so unescaped front matter would be markup."""
+    for name in TEXT_META:
+        value = page.meta.get(name)
+        if isinstance(value, str):
+            page.meta[name] = html.escape(value)
+    return markdown
 
 
 def on_post_build(config: Any, **_: Any) -> None:
