@@ -29,6 +29,8 @@ def _content(spec: object, project: Path) -> bytes:
     if isinstance(spec, str):
         return spec.encode("utf-8")
     assert isinstance(spec, dict)
+    if "from_file" in spec:
+        return (project / spec["from_file"]).read_bytes()
     if "hex" in spec:
         return bytes.fromhex(spec["hex"])
     if "encode" in spec:
@@ -52,6 +54,8 @@ def _apply(case: dict[str, object], project: Path) -> None:
         text = path.read_text(encoding="utf-8")
         assert old in text, f"case setup: {old!r} not in {rel}"
         path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    for rel, target in (case.get("link") or {}).items():  # type: ignore[attr-defined]
+        (project / rel).symlink_to(target)
     if case.get("add_sidecar"):
         name = str(case["add_sidecar"])
         (project / "source_texts" / name).with_suffix(".yml").write_text(SIDECAR.format(name=name), encoding="utf-8")

@@ -12,11 +12,11 @@ from typing import Any
 
 import jinja2
 
-from .cache import Cache, file_bytes, files_under, gc_paused, input_bytes, inputs_read, key
+from .cache import Cache, file_bytes, files_under, gc_paused, input_bytes, input_files, inputs_read, key
 from .content import load_articles
 from .corpus import compact_json, corpus_json, report_data
 from .datafiles import caching_reader
-from .errors import DigestError, Problem, display_path
+from .errors import DigestError, Problem, display_path, machine_fault, outside_link
 from .exchange import export_csv, export_tbx
 from .glossary import Glossary, check, load_glossary
 from .glossary_corpus import corpus_problems
@@ -81,10 +81,21 @@ def read_inputs(project: Project) -> tuple[str, dict[str, bytes], set[str]]:
     parts: list[bytes | str] = []
     files: dict[str, bytes] = {}
     folders: set[str] = set()
+    root = project.root.resolve()
+    problems = []
     for name in INPUT_FOLDERS:
         for relative, path in files_under(project.root / name, folders):
-            data = files[os.fspath(path)] = path.read_bytes()
+            try:
+                if path.is_symlink() and not Path(os.path.realpath(path)).is_relative_to(root):
+                    problems.append(outside_link(path))
+                    continue
+                data = files[os.fspath(path)] = path.read_bytes()
+            except OSError as exc:
+                problems.append(machine_fault(exc, path))
+                continue
             parts += [f"{name}/{relative}", data]
+    if problems:
+        raise DigestError(problems)
     for path in (project.mkdocs_config, project.root / "requirements.txt"):
         parts.append(file_bytes(path))
     return key(*parts), files, folders
@@ -101,7 +112,7 @@ def load_translations(
     statuses: dict[str, Any] = {}
     warnings: list[Problem] = []
     folder = project.translations / "en"
-    for path in sorted(folder.glob("*.po")) if folder.exists() else []:
+    for path in input_files(folder, "*.po") if folder.exists() else []:
         if path.stem not in corpus.reports:
             raise DigestError(
                 Problem(
@@ -264,7 +275,7 @@ def _build(
     abstracts = load_articles(project.root / "content" / "abstracts", corpus.reports)
     summaries = load_articles(project.root / "content" / "themes", corpus.reports)
     lap("glossary+translations+content")
-    glossary_key = key(*(file_bytes(p) for p in sorted(project.glossary.glob("*.yml"))))
+    glossary_key = key(*(file_bytes(p) for p in input_files(project.glossary, "*.yml")))
     matches = match_terms(corpus, glossary.forms(), glossary_key, cache, terminal_progress("term matching"))
     lap("term matching")
     templates_key = key(

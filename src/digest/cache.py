@@ -77,16 +77,28 @@ def gc_paused() -> Iterator[None]:
             gc.enable()
 
 
+def ignored(name: str) -> bool:
+    """Hidden files and editors' lock, swap and backup files (`.#x.po`, `.x.swp`, `x~`, `#x#`) are never
+    inputs, as MkDocs skips dot files: an editor open on a catalog must not break or change a build."""
+    return name.startswith((".", "#")) or name.endswith(("~", ".swp", ".swo", ".swx"))
+
+
+def input_files(folder: Path, pattern: str) -> list[Path]:
+    """A folder's input files matching a glob pattern, in name order, without the files `ignored` skips."""
+    return sorted(path for path in folder.glob(pattern) if not ignored(path.name))
+
+
 def files_under(folder: Path, folders: set[str] | None = None) -> list[tuple[str, Path]]:
     """Every file below a folder as (relative POSIX path, path), in a stable order; quicker than sorting Paths.
-    The folders walked are added to `folders`."""
+    The folders walked are added to `folders`; hidden folders and `ignored` files are left out."""
     found = []
-    for top, _dirs, files in os.walk(folder):
+    for top, dirs, files in os.walk(folder):
+        dirs[:] = [name for name in dirs if not name.startswith(".")]
         if folders is not None:
             folders.add(top)
         relative = os.path.relpath(top, folder).replace(os.sep, "/")
         prefix = "" if relative == "." else relative + "/"
-        found += [(prefix + name, Path(top, name)) for name in files]
+        found += [(prefix + name, Path(top, name)) for name in files if not ignored(name)]
     return sorted(found)
 
 

@@ -5,12 +5,13 @@ from __future__ import annotations
 import argparse
 import logging
 import os
+import sqlite3
 import sys
 import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .errors import DigestError, Problem, display_path
+from .errors import DigestError, Problem, display_path, machine_fault
 from .project import Project
 
 
@@ -223,6 +224,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except DigestError as exc:
         for problem in exc.problems:
             print(problem, file=sys.stderr)
+        if args.debug:
+            traceback.print_exc()
+        return 1
+    except (OSError, sqlite3.Error) as exc:
+        build = Path(args.root) / "build"
+        print(machine_fault(exc, build / "cache.sqlite" if isinstance(exc, sqlite3.Error) else build), file=sys.stderr)
         if args.debug:
             traceback.print_exc()
         return 1

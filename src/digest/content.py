@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from .cache import input_files
 from .corpus import SlicedReport
 from .errors import DigestError, Problem
 
@@ -74,7 +75,7 @@ def load_articles(folder: Path, reports: dict[str, SlicedReport]) -> dict[tuple[
     problems: list[Problem] = []
     if not folder.exists():
         return articles
-    for path in sorted(folder.glob("*.md")):
+    for path in input_files(folder, "*.md"):
         name, _, lang = path.stem.rpartition(".")
         if lang not in LANGS:
             problems.append(

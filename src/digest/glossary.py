@@ -14,6 +14,7 @@ from typing import Any
 
 import yaml
 
+from .cache import input_files
 from .datafiles import Field, LineDict, YamlReader, check_fields, load_yaml
 from .errors import DigestError, Problem
 from .normalize.steps import to_traditional
@@ -229,7 +230,7 @@ def load_glossary(folder: Path, read: YamlReader = load_yaml) -> Glossary:
     """Every entry in the folder; all problems in all files at once."""
     problems: list[Problem] = []
     entries: list[Entry] = []
-    for path in sorted(folder.glob("*.yml")):
+    for path in input_files(folder, "*.yml"):
         try:
             data = read(path)
         except DigestError as exc:

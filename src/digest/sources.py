@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .cache import ignored, input_files
 from .datafiles import Field, LineDict, YamlReader, check_fields, load_yaml
 from .errors import DigestError, Problem
 
@@ -72,6 +73,29 @@ def _localized(value: Any, path: Path, name: str, line: int | None) -> tuple[dic
     return {lang: str(value.get(lang, "")).strip() for lang in LANGS}, problems
 
 
+def _confinement(sidecar: Path, name: str, line: int | None) -> Problem | None:
+    """Why `source_file` may not be used, if it may not: it must name a file beside the sidecar (or below it)
+    that stays inside the folder once links are followed, or text from anywhere on the machine would be
+    published."""
+    folder = sidecar.parent
+    if not name.strip() or os.path.isabs(name) or "\\" in name or ".." in Path(name).parts:
+        return Problem(
+            str(sidecar),
+            f"source_file '{name}' is not a file name in {folder.name}/",
+            line,
+            "give the raw file's plain name and keep the file beside this sidecar",
+        )
+    target = Path(os.path.realpath(folder / name))
+    if not target.is_relative_to(os.path.realpath(folder)):
+        return Problem(
+            str(sidecar),
+            f"source_file '{name}' leads to {target}, outside {folder.name}/",
+            line,
+            "copy the raw file into the folder instead of linking to it",
+        )
+    return None
+
+
 def load_sidecar(path: Path, read: YamlReader = load_yaml) -> ReportSource:
     """Read and validate one sidecar; every problem is reported with its line."""
     data = read(path)
@@ -83,7 +107,10 @@ def load_sidecar(path: Path, read: YamlReader = load_yaml) -> ReportSource:
     if not SLUG.match(data["id"]):
         problems.append(Problem(str(path), f"id '{data['id']}' is not a slug", line("id"), "use a-z, 0-9 and hyphens"))
     raw_path = path.parent / data["source_file"]
-    if not raw_path.is_file():
+    confined = _confinement(path, data["source_file"], line("source_file"))
+    if confined:
+        problems.append(confined)
+    elif not raw_path.is_file():
         problems.append(Problem(str(path), f"source_file '{data['source_file']}' does not exist", line("source_file")))
     title, found = _localized(data["title"], path, "title", line("title"))
     problems += found
@@ -149,7 +176,7 @@ def discover(folder: Path, read: YamlReader = load_yaml) -> list[ReportSource]:
     problems: list[Problem] = []
     reports: list[ReportSource] = []
     claimed: set[str] = set()
-    for sidecar in sorted((p for p in folder.glob("*.yml") if is_sidecar(p)), key=lambda p: p.name):
+    for sidecar in sorted((p for p in input_files(folder, "*.yml") if is_sidecar(p)), key=lambda p: p.name):
         try:
             report = load_sidecar(sidecar, read)
         except DigestError as exc:
@@ -157,6 +184,18 @@ def discover(folder: Path, read: YamlReader = load_yaml) -> list[ReportSource]:
             continue
         reports.append(report)
         claimed.add(os.path.abspath(report.raw_path))
+    owners: dict[str, ReportSource] = {}
+    for report in reports:
+        target = os.path.realpath(report.raw_path)
+        if target in owners:
+            problems.append(
+                Problem(
+                    str(report.sidecar_path),
+                    f"raw file {report.raw_path.name} is already claimed by {owners[target].sidecar_path.name}",
+                    hint="each raw file has one sidecar: remove one of them",
+                )
+            )
+        owners.setdefault(target, report)
     seen: dict[str, ReportSource] = {}
     for report in reports:
         if report.id in seen:
@@ -172,7 +211,7 @@ def discover(folder: Path, read: YamlReader = load_yaml) -> list[ReportSource]:
         raw
         for raw in sorted(folder.iterdir(), key=lambda p: p.name)
         if not raw.name.endswith(".yml")
-        and not raw.name.startswith(".")
+        and not ignored(raw.name)
         and os.path.abspath(raw) not in claimed
         and raw.is_file()
     ]
