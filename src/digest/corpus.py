@@ -160,6 +160,7 @@ def report_data(report: SlicedReport) -> dict[str, Any]:
             paragraphs.append(
                 {
                     "id": paragraph.id,
+                    "kind": paragraph.kind,
                     "lead": paragraph.lead,
                     "text": paragraph.text,
                     "themes": [{"theme": t.theme, "score": t.score} for t in report.themes[paragraph.id]],

@@ -271,7 +271,12 @@ def classify(text: str, rules: tuple[ChromeRule, ...]) -> dict[int, Label]:
             labels[index] = label
             block = (label, label.rule.block) if label.rule.block else None
             continue
-        if block is not None and len(text_) <= block[1] and not any(m in text_ for m in "。！？") and placed(index, "edge"):
+        if (
+            block is not None
+            and len(text_) <= block[1]
+            and not any(m in text_ for m in "。！？")
+            and placed(index, "edge")
+        ):
             labels[index] = Label(block[0].rule, block[0].found, text_)
             continue
         block = None
