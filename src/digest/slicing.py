@@ -315,8 +315,6 @@ def _front_kind(line: str, index: int, title: str, separator_at: int | None) -> 
         return "title"
     if line.startswith("——"):
         return "series"
-    if re.match(r"^(本报|本台|新华社)?记者", line) or re.match(r"^(通讯员|记者)\s", line):
-        return "byline"
     kind = _line_kind(line)
     if kind:
         return kind
