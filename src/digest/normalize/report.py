@@ -113,8 +113,8 @@ def summary(report: NormalizedReport) -> str:
         )
     for repair in result.repairs_applied:
         lines.append(f"  repair: {repair.find!r} → {repair.replace!r}")
-    for removed in result.furniture:
-        lines.append(f"  furniture line {removed.line} [{removed.klass}] {removed.text}")
+    for line in result.furniture:
+        lines.append(f"  furniture line {line.line} [{line.klass}] {line.text}")
     if result.facts:
         lines.append("  facts from site chrome: " + "; ".join(f"{k}={v}" for k, v in sorted(result.facts.items())))
     lines += [f"  {p}" for p in report.warnings()]
