@@ -7,7 +7,6 @@ import shutil
 from pathlib import Path
 
 from conftest import copy_project
-
 from digest.build import build
 from digest.project import Project
 
