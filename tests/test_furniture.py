@@ -119,3 +119,13 @@ def test_bad_rules_are_named_by_file_and_line(tmp_path: Path, rules: str, messag
     path.write_text(rules, encoding="utf-8")
     with pytest.raises(DigestError, match=message):
         chrome_rules(path)
+
+
+def test_a_headline_above_the_byline_is_the_title_even_when_the_sidecar_words_it_otherwise() -> None:
+    page = "守护一方平安\n护航高质量发展\n本报记者 王五\n五年来，全市公安机关坚持以人民为中心，全力防风险、保安全、护稳定、促发展。\n"
+    result = normalize_text(page, (), CHROME)
+    outline = slice_report("x", result.texts, "商洛公安五年成就")
+    assert [f.kind for f in outline.front] == ["title", "title", "byline"]
+    # Without a byline below them, two short opening lines are headings, as before.
+    outline = slice_report("x", normalize_text(page.replace("本报记者 王五\n", ""), (), CHROME).texts, "商洛公安")
+    assert outline.front == () and len([s for s in outline.sections if s.heading]) == 2

@@ -191,7 +191,7 @@ def slice_report(
     numbers: list[int] = []
     body_started = False
     separator_at = next((i for i, line in enumerate(canonical[:8]) if SEPARATOR.match(line.strip())), None)
-    title_lines = _split_title(canonical, title)
+    title_lines = _split_title(canonical, title) or _headline(canonical)
     captions: set[int] = set()
 
     def pick(i: int, start: int = 0, end: int | None = None) -> dict[str, str]:
@@ -295,6 +295,21 @@ def _split_title(lines: list[str], title: str) -> set[int]:
             run.append(index)
             if got == wanted:
                 return set(run) if len(run) > 1 else set()
+    return set()
+
+
+def _headline(lines: list[str]) -> set[int]:
+    """The page's headline when the sidecar's title does not spell it: the short lines (one to three) that
+    open the page right above its byline, dateline or subtitle, e.g. a title the maintainer translated freely."""
+    run: list[int] = []
+    for index, line in enumerate(lines[:4]):
+        if not line.strip():
+            continue
+        if line.startswith("——") or _line_kind(line) in ("byline", "dateline"):
+            return set(run)
+        if len(run) == 3 or _heading(line, False) != (1, None, len(line)):
+            return set()
+        run.append(index)
     return set()
 
 
