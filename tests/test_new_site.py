@@ -82,3 +82,30 @@ def test_a_page_from_an_unfamiliar_site_comes_out_clean(tmp_path: Path) -> None:
     page = (project / "build" / "pages" / "reports" / "yulin-police-2023.zh.md").read_text(encoding="utf-8")
     assert 'class="parallel caption" id="s1-c1"' in page
     assert "陕ICP备" not in page.split("<details")[0]
+
+
+def test_a_line_left_in_the_body_of_several_reports_is_flagged(tmp_path: Path) -> None:
+    """Unknown furniture that slips through (no sentence, in two reports' bodies) gets one warning naming both."""
+    from digest.pipeline import gather
+
+    project = copy_project(tmp_path / "project")
+    raw = (CASE / "yulin-police-2023.txt").read_text(encoding="utf-8")
+    sidecar = (CASE / "yulin-police-2023.yml").read_text(encoding="utf-8")
+    stray = "本栏目更多内容：警务资讯、平安建设、基层动态"
+    for n in (1, 2):
+        page = raw.replace("群防群治 共建共享\n", f"群防群治 共建共享\n{stray}\n")
+        (project / "source_texts" / f"page{n}.txt").write_text(page.replace("124个", f"12{n}个"), encoding="utf-8")
+        (project / "source_texts" / f"page{n}.yml").write_text(
+            sidecar.replace("yulin-police-2023", f"page{n}"), encoding="utf-8"
+        )
+    corpus = gather(Project(project))
+    section, paragraph = corpus.reports["page1"].paragraph("qfqz-gjgx-n1")  # type: ignore[misc]
+    assert paragraph.text["zh-Hans"] == stray
+    assert [p.id for _, p in corpus.reports["page1"].outline.paragraphs() if p.id.startswith("qfqz")] == [
+        "qfqz-gjgx-n1",
+        "qfqz-gjgx-p1",
+        "qfqz-gjgx-p2",
+    ]
+    flagged = [str(w) for w in corpus.warnings() if "stands in the body" in w.message]
+    assert len(flagged) == 1 and "page1, page2" in flagged[0] and stray in flagged[0]
+    assert not [w for w in gather(Project(copy_project(tmp_path / "plain"))).warnings() if "stands in" in w.message]
