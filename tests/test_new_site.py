@@ -99,7 +99,7 @@ def test_a_line_left_in_the_body_of_several_reports_is_flagged(tmp_path: Path) -
             sidecar.replace("yulin-police-2023", f"page{n}"), encoding="utf-8"
         )
     corpus = gather(Project(project))
-    section, paragraph = corpus.reports["page1"].paragraph("qfqz-gjgx-n1")  # type: ignore[misc]
+    _section, paragraph = corpus.reports["page1"].paragraph("qfqz-gjgx-n1")  # type: ignore[misc]
     assert paragraph.text["zh-Hans"] == stray
     assert [p.id for _, p in corpus.reports["page1"].outline.paragraphs() if p.id.startswith("qfqz")] == [
         "qfqz-gjgx-n1",
