@@ -188,6 +188,6 @@ def test_corpus_json_has_the_documented_shape() -> None:
     report = data["reports"][0]
     assert {"id", "title", "region", "date", "genre", "sections", "front", "facts"} <= set(report)
     paragraph = report["sections"][0]["paragraphs"][0]
-    assert set(paragraph) == {"id", "lead", "text", "themes", "figures"}
+    assert set(paragraph) == {"id", "kind", "lead", "text", "themes", "figures"}
     assert set(paragraph["text"]) == {"zh-Hans", "zh-Hant"}
     assert (ROOT / "docs" / "corpus-schema.md").read_text(encoding="utf-8").count("`figures`") >= 1

@@ -125,6 +125,8 @@ def edition_notes(report: NormalizedReport) -> tuple[StepNote, ...]:
             removed = (
                 [e.before.strip() for e in record.edits if e.before.strip()] if record.name in SHOWN_REMOVALS else []
             )
+            if record.name == "site_chrome":
+                removed = [f"[{r.klass}] {r.text}" for r in result.furniture]
             notes.append(StepNote(record.name, len(record.edits), tuple(removed[:12])))
     return tuple(notes)
 
@@ -158,6 +160,7 @@ def report_data(report: SlicedReport) -> dict[str, Any]:
             paragraphs.append(
                 {
                     "id": paragraph.id,
+                    "kind": paragraph.kind,
                     "lead": paragraph.lead,
                     "text": paragraph.text,
                     "themes": [{"theme": t.theme, "score": t.score} for t in report.themes[paragraph.id]],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import os
+import re
 import sys
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
@@ -48,7 +49,29 @@ class Corpus:
 
     def warnings(self) -> list[Problem]:
         found = [w for report in self.normalized for w in report.warnings()]
-        return found + [w for report in self.reports.values() for w in report.outline.warnings]
+        found += [w for report in self.reports.values() for w in report.outline.warnings]
+        return found + recurring_lines(self.reports)
+
+
+def recurring_lines(reports: dict[str, SlicedReport]) -> list[Problem]:
+    """A line that holds no sentence (numbered `-n`) and stands in the body of several reports is most likely
+    furniture of their site that no rule knows yet: one warning per line, naming the reports."""
+    seen: dict[str, list[SlicedReport]] = {}
+    for report in reports.values():
+        for _, paragraph in report.outline.paragraphs():
+            if re.search(r"-n\d+$", paragraph.id):
+                seen.setdefault(paragraph.text["zh-Hans"], []).append(report)
+    return [
+        Problem(
+            str(found[0].normalized.source.raw_path),
+            f"'{text}' stands in the body of {len(found)} reports ({', '.join(r.id for r in found)}) "
+            "and holds no sentence: site furniture no rule knows?",
+            hint="add or widen a rule in data/chrome.yml, with its cases (docs/maintainers.md)",
+            severity="warning",
+        )
+        for text, found in seen.items()
+        if len({r.id for r in found}) > 1
+    ]
 
 
 def normalize_all(project: Project, report_id: str | None = None) -> list[NormalizedReport]:

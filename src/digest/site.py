@@ -93,6 +93,7 @@ class ParagraphView:
     themes: list[Theme]
     report: SlicedReport
     section: Section
+    kind: str = "text"  # "caption" for a photo caption
 
 
 @dataclass
@@ -259,6 +260,7 @@ class Site:
             [self.themes[t.theme] for t in report.themes[paragraph.id]],
             report,
             section,
+            paragraph.kind,
         )
 
     def front_lines(self, report: SlicedReport, lang: Language) -> list[dict[str, Any]]:

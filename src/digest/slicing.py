@@ -36,6 +36,7 @@ class Paragraph:
     id: str
     text: dict[str, str]
     lead: dict[str, str] | None = None  # a lead-in sentence that acts as a sub-heading
+    kind: str = "text"  # "text", or "caption" for a photo caption (numbered apart: s1-c1)
 
 
 @dataclass(frozen=True)
@@ -90,7 +91,43 @@ def _split_heading(rest: str) -> tuple[str, str]:
 
 def _is_short_heading(line: str) -> bool:
     han = HAN.findall(line)
-    return 4 <= len(han) <= 24 and not any(mark in line for mark in SENTENCE_MARKS) and not line.startswith("——")
+    return (
+        4 <= len(han) <= 24
+        and not any(mark in line for mark in SENTENCE_MARKS)
+        and not line.startswith("——")
+        and _line_kind(line) is None
+    )
+
+
+# Lines that sit among a report's own lines but are not its prose: they are kept, as what they are, and are
+# never headings. A byline names the writer (本报记者 张三, 文/图 李四); a dateline the news agency or paper,
+# place and day (新华社西安5月12日电, 本报讯); a caption describes a photo (图为…, ▲…, ……（张三 摄）).
+BYLINE = re.compile(
+    r"^[□■●◆◇★]?\s*[(（]?\s*(本报|本台|本刊|新华社|人民网)?(记者|通讯员|特约记者|见习记者|实习生)\s*[:：]?\s*\S"
+    r"|^[□■●◆◇★]?\s*(文|图|文图|文/图|撰文|摄影|作者|撰稿|供稿|整理)\s*[/／|｜:：丨]\s*\S"
+)
+DATELINE = re.compile(
+    r"^[□■●◆◇★]?\s*(本报讯|本台讯|本刊讯|(新华社|中新社|中新网|人民网|央视网|央广网|法治网|新华网|\S{2,8}(日报|晚报|时报|法治报|法制报)|本报)"
+    r"[^，。]{0,12}?\d{1,2}月\d{1,2}日\s*(电|讯|消息))"
+    r"|^[（(]?\s*\d{4}年\d{1,2}月\d{1,2}日\s*[)）]?$"
+)
+CAPTION = re.compile(
+    r"^(图为|图\s*[:：]|图\d+\s*[:：\s]|[▲△▼↑↓]|上图|下图|左图|右图|(资料|现场|新闻)?图片\s*[:：]|图片来源|图片由|组图|供图\s*[:：])"
+    r"|[（(]\s*\S{0,8}\s*(摄|供图|摄影|图片)\s*[)）]$|\s(摄|供图)$"
+)
+
+
+def _line_kind(line: str) -> str | None:
+    """ "byline", "dateline" or "caption" for a short line that is one of these, else None."""
+    if len(line) > 150:
+        return None
+    if CAPTION.search(line):
+        return "caption"
+    if DATELINE.match(line) and len(line) <= 40:
+        return "dateline"
+    if BYLINE.match(line) and len(line) <= 40 and "。" not in line:
+        return "byline"
+    return None
 
 
 def _initials(text: str) -> str:
@@ -154,6 +191,8 @@ def slice_report(
     numbers: list[int] = []
     body_started = False
     separator_at = next((i for i, line in enumerate(canonical[:8]) if SEPARATOR.match(line.strip())), None)
+    title_lines = _split_title(canonical, title) or _headline(canonical)
+    captions: set[int] = set()
 
     def pick(i: int, start: int = 0, end: int | None = None) -> dict[str, str]:
         return {s: lines[s][i][start:end] for s in scripts}
@@ -164,13 +203,15 @@ def slice_report(
         forced = line in hints.headings
         refused = line in hints.not_headings
         if not body_started and not forced:
-            kind = _front_kind(line, i, title, separator_at)
+            kind = "title" if i in title_lines else _front_kind(line, i, title, separator_at)
             if kind:
                 front.append(FrontLine(kind, pick(i)))
                 continue
         body_started = True
         heading = None if refused else _heading(line, forced)
         if heading is None:
+            if not forced and _line_kind(line) == "caption":
+                captions.add(i)
             current.entries.append((i, 0))
             continue
         level, number, head_end = heading
@@ -207,7 +248,11 @@ def slice_report(
                 )
             )
         paragraphs: list[Paragraph] = []
+        counts = {"p": 0, "c": 0, "n": 0}
         for index, start in draft.entries:
+            if index in captions:
+                paragraphs.append(Paragraph(_next_id(section_id, "c", counts), pick(index, start), None, "caption"))
+                continue
             for piece in _enumerated(pick(index, start)):
                 lead = None
                 split = _lead_in(piece["zh-Hans"])
@@ -215,12 +260,57 @@ def slice_report(
                     cut = len(split[0])
                     lead = {s: piece[s][:cut] for s in scripts}
                     piece = {s: piece[s][cut:] for s in scripts}
-                paragraphs.append(Paragraph(f"{section_id}-p{len(paragraphs) + 1}", piece, lead))
+                prose = any(mark in piece["zh-Hans"] for mark in PROSE_MARKS) or lead is not None
+                paragraphs.append(Paragraph(_next_id(section_id, "p" if prose else "n", counts), piece, lead))
         if paragraphs or draft.heading:
             sections.append(
                 Section(section_id, draft.level, draft.number, draft.heading, tuple(paragraphs), str(ordinal))
             )
     return Outline(report_id, tuple(front), tuple(sections), tuple(warnings))
+
+
+# A paragraph is numbered among the report's prose (s1-p3) when it holds a sentence; a line without one (a
+# stray label, a leftover of the page) is numbered apart (s1-n1), so that when better furniture rules remove
+# such a line later, no permalink of the prose moves.
+PROSE_MARKS = "。！？；…!?;"
+
+
+def _next_id(section_id: str, series: str, counts: dict[str, int]) -> str:
+    counts[series] += 1
+    return f"{section_id}-{series}{counts[series]}"
+
+
+def _split_title(lines: list[str], title: str) -> set[int]:
+    """The first lines that together spell the title, when the page breaks a headline over several lines."""
+    wanted = "".join(HAN.findall(title))
+    if not wanted:
+        return set()
+    for start in range(min(len(lines), 6)):
+        got, run = "", []
+        for index in range(start, min(len(lines), start + 4)):
+            han = "".join(HAN.findall(lines[index]))
+            if not han or not wanted.startswith(got + han):
+                break
+            got += han
+            run.append(index)
+            if got == wanted:
+                return set(run) if len(run) > 1 else set()
+    return set()
+
+
+def _headline(lines: list[str]) -> set[int]:
+    """The page's headline when the sidecar's title does not spell it: the short lines (one to three) that
+    open the page right above its byline, dateline or subtitle, e.g. a title the maintainer translated freely."""
+    run: list[int] = []
+    for index, line in enumerate(lines[:4]):
+        if not line.strip():
+            continue
+        if line.startswith("——") or _line_kind(line) in ("byline", "dateline"):
+            return set(run)
+        if len(run) == 3 or _heading(line, False) != (1, None, len(line)):
+            return set()
+        run.append(index)
+    return set()
 
 
 @dataclass
@@ -240,8 +330,9 @@ def _front_kind(line: str, index: int, title: str, separator_at: int | None) -> 
         return "title"
     if line.startswith("——"):
         return "series"
-    if re.match(r"^(本报|本台|新华社)?记者", line) or re.match(r"^(通讯员|记者)\s", line):
-        return "byline"
+    kind = _line_kind(line)
+    if kind:
+        return kind
     if separator_at is not None and index < separator_at:
         return "highlight"
     if separator_at == index:

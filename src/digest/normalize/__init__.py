@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from .furniture import Removed, removed_lines
 from .ledger import Edit, StepRecord, apply, diff, invert, map_back
 from .mojibake import find_suspects
 from .steps import (
@@ -25,6 +26,7 @@ from .steps import (
 __all__ = [
     "Edit",
     "Normalized",
+    "Removed",
     "Repair",
     "StepRecord",
     "SuspectSpan",
@@ -72,6 +74,7 @@ class Normalized:
     suspects: tuple[SuspectSpan, ...]
     repairs_applied: tuple[Repair, ...] = field(default_factory=tuple)
     repairs_unused: tuple[Repair, ...] = field(default_factory=tuple)
+    furniture: tuple[Removed, ...] = field(default_factory=tuple)  # each line the furniture rules removed, raw line
 
 
 def step_summaries() -> dict[str, str]:
@@ -90,6 +93,8 @@ def normalize_text(text: str, repairs: tuple[Repair, ...] = (), chrome: tuple[Ch
     facts: dict[str, str] = {}
     applied: list[Repair] = []
     unused: list[Repair] = []
+    furniture: tuple[Removed, ...] = ()
+    raw = text
     for name in ORDER:
         if name == "maintainer_repairs":
             for repair in repairs:
@@ -97,6 +102,7 @@ def normalize_text(text: str, repairs: tuple[Repair, ...] = (), chrome: tuple[Ch
             run = repairs_step(repairs)
         elif name == "site_chrome":
             facts = chrome_facts(text, chrome)
+            furniture = tuple(_raw_removed(text, removed, records, raw) for removed in removed_lines(text, chrome))
             run = chrome_step(chrome)
         else:
             run = REGISTRY[name].run
@@ -111,7 +117,17 @@ def normalize_text(text: str, repairs: tuple[Repair, ...] = (), chrome: tuple[Ch
         converted = run(text)
         texts[script] = converted
         branches[script] = StepRecord(name, diff(text, converted))
-    return Normalized(texts, tuple(records), branches, facts, suspects, tuple(applied), tuple(unused))
+    return Normalized(texts, tuple(records), branches, facts, suspects, tuple(applied), tuple(unused), furniture)
+
+
+def _raw_removed(text: str, removed: Removed, records: list[StepRecord], raw: str) -> Removed:
+    """The removed line with its line number in the raw file, traced back through the steps before."""
+    offset = 0
+    for _ in range(removed.line - 1):
+        offset = text.index("\n", offset) + 1
+    for record in reversed(records):
+        offset = map_back(offset, record.edits)
+    return Removed(raw.count("\n", 0, offset) + 1, removed.klass, removed.rule, removed.text)
 
 
 def _suspects(text: str) -> tuple[SuspectSpan, ...]:

@@ -71,6 +71,7 @@ def ledger_json(report: NormalizedReport) -> str:
         "encoding": report.encoding,
         "script": report.script,
         "facts": result.facts,
+        "furniture": [{"line": r.line, "class": r.klass, "rule": r.rule, "text": r.text} for r in result.furniture],
         "steps": to_json(result.steps),
         "branches": {script: to_json((record,))[0] for script, record in result.branches.items()},
         "repairs": [{"find": r.find, "replace": r.replace, "reason": r.reason} for r in result.repairs_applied],
@@ -112,6 +113,8 @@ def summary(report: NormalizedReport) -> str:
         )
     for repair in result.repairs_applied:
         lines.append(f"  repair: {repair.find!r} → {repair.replace!r}")
+    for line in result.furniture:
+        lines.append(f"  furniture line {line.line} [{line.klass}] {line.text}")
     if result.facts:
         lines.append("  facts from site chrome: " + "; ".join(f"{k}={v}" for k, v in sorted(result.facts.items())))
     lines += [f"  {p}" for p in report.warnings()]

@@ -17,6 +17,12 @@ from typing import Any
 from ..datafiles import Field, LineList, check_fields, load_yaml
 from ..errors import DigestError, Problem
 from ..ingest import HAN_RANGES
+from .furniture import CHROME_SUMMARY as CHROME_SUMMARY
+from .furniture import ChromeRule as ChromeRule
+from .furniture import chrome_facts as chrome_facts
+from .furniture import chrome_rules as chrome_rules
+from .furniture import chrome_step as chrome_step
+from .furniture import match_chrome as match_chrome
 from .mojibake import realign_all
 
 Step = Callable[[str], str]
@@ -128,83 +134,6 @@ def load_repairs(path: Path) -> tuple[Repair, ...]:
     if problems:
         raise DigestError(problems)
     return tuple(repairs)
-
-
-@dataclass(frozen=True)
-class ChromeRule:
-    name: str
-    pattern: re.Pattern[str]
-    about: str
-    fields: dict[str, str]
-
-
-@functools.cache
-def chrome_rules(path: Path) -> tuple[ChromeRule, ...]:
-    if not path.exists():
-        return ()
-    data = load_yaml(path)
-    spec = (
-        Field("name", (str,)),
-        Field("pattern", (str,), doc="a Python regular expression"),
-        Field("about", (str,)),
-        Field("fields", (dict,), required=False),
-    )
-    problems: list[Problem] = []
-    rules = []
-    for item in data if isinstance(data, list) else []:
-        found = check_fields(item, spec, path, "a chrome rule")
-        if not found:
-            try:
-                rules.append(
-                    ChromeRule(item["name"], re.compile(item["pattern"]), item["about"], item.get("fields") or {})
-                )
-            except re.error as exc:
-                found = [Problem(str(path), f"bad pattern: {exc}", line=item.line_of("pattern"))]
-        problems.extend(found)
-    if problems:
-        raise DigestError(problems)
-    return tuple(rules)
-
-
-def match_chrome(line: str, rules: tuple[ChromeRule, ...]) -> tuple[ChromeRule, re.Match[str]] | None:
-    probe = _converter("t2s").convert(line.strip().replace("\xa0", " "))
-    for rule in rules:
-        found = rule.pattern.search(probe)
-        if found:
-            return rule, found
-    return None
-
-
-def chrome_facts(text: str, rules: tuple[ChromeRule, ...]) -> dict[str, str]:
-    """The facts that a report's site furniture carries (publisher, dates, index number), read before removal."""
-    facts: dict[str, str] = {}
-    for line in text.split("\n"):
-        hit = match_chrome(line, rules)
-        if hit is None:
-            continue
-        rule, found = hit
-        for key, value in found.groupdict().items():
-            if value:
-                facts.setdefault(key, value.strip())
-        if rule.fields:
-            probe = _converter("t2s").convert(line)
-            for label, cell in re.findall(r"([^|:：]+?)\s*[:：]\s*\|\s*([^|]*?)\s*\|", probe):
-                name = rule.fields.get(label.strip())
-                if name and cell:
-                    facts.setdefault(name, cell)
-    return facts
-
-
-CHROME_SUMMARY = "Remove site furniture: welcome banners, editor lines, font widgets, like and follow lines."
-
-
-def chrome_step(rules: tuple[ChromeRule, ...]) -> Step:
-    """The step that takes the maintained chrome rules (data/chrome.yml): lines they match are removed."""
-
-    def site_chrome(text: str) -> str:
-        return "\n".join(line for line in text.split("\n") if match_chrome(line, rules) is None)
-
-    return site_chrome
 
 
 SENTENCE_MARKS = "。，,；;：:“”"
