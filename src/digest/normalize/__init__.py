@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import layout  # noqa: F401  (registers its steps)
 from .ledger import Edit, StepRecord, apply, diff, invert, map_back
 from .mojibake import find_suspects
 from .steps import (
@@ -41,13 +42,18 @@ ORDER = (
     "control_characters",
     "pinyin_annotations",
     "html_residue",
+    "name_dots",
     "mojibake_realignment",
     "maintainer_repairs",
+    "damage_marks",
     "site_chrome",
     "heading_separators",
     "whitespace",
     "punctuation",
+    "pdf_spacing",
+    "broken_lines",
     "duplicate_paragraphs",
+    "duplicate_short_lines",
 )
 
 
