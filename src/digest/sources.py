@@ -120,11 +120,7 @@ def load_sidecar(path: Path, read: YamlReader = load_yaml) -> ReportSource:
     if not raw_path.is_file():
         problems.append(Problem(str(path), f"source_file '{data['source_file']}' does not exist", line("source_file")))
     title, found = _localized(data["title"], path, "title", line("title"))
-    if not (title["zh-Hans"] or "").strip() or title["zh-Hans"] == UNKNOWN["zh-Hans"]:
-        problems.append(
-            Problem(str(path), "the title has no Chinese form", line("title"), "add `zh-Hans:` under title")
-        )
-    elif title["en"] == UNKNOWN["en"]:
+    if title["en"] == UNKNOWN["en"] and title["zh-Hans"] != UNKNOWN["zh-Hans"]:
         # Untranslated, not unknown: English readers see the Chinese title until the maintainer adds one.
         title["en"] = title["zh-Hans"]
     problems += found

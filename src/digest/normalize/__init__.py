@@ -50,8 +50,8 @@ ORDER = (
     "heading_separators",
     "whitespace",
     "punctuation",
-    "pdf_spacing",
     "broken_lines",
+    "pdf_spacing",
     "duplicate_paragraphs",
     "duplicate_short_lines",
 )

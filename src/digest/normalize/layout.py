@@ -22,6 +22,10 @@ BODY_MARKS = "。，；！？"
 UNITS = "年月日时号万亿千百个名人起件次余家所处条项岁倍%"
 OPENING = "“‘「『《（【"
 CLOSING = "”’」』》）】"
+# A space between characters, between a character and a figure, or beside a sentence mark.
+LAYOUT_GAPS = re.compile(
+    rf"(?<={HAN}) (?={HAN}|\d)|(?<=\d) (?={HAN})|(?<=[{BODY_MARKS}、：]) +|(?<={HAN}) (?=[{BODY_MARKS}、：])"
+)
 NUMBERED = re.compile(
     r"^(?:[一二三四五六七八九十]+[、是]|（[一二三四五六七八九十]+）|\d+[.．、]|第[一二三四五六七八九十]+[章节部分])"
 )
@@ -72,18 +76,17 @@ def pdf_spacing(text: str) -> str:
 def _join_spaces(line: str) -> str:
     if " " not in line:
         return line
+    is_sentence = any(mark in line for mark in BODY_MARKS)
+    spread = len(LAYOUT_GAPS.findall(line)) >= 2  # counted before any is joined
     line = re.sub(f"(?<=[{OPENING}]) +", "", line)
     line = re.sub(f" +(?=[{CLOSING}])", "", line)
     line = re.sub(rf"(?<=\d) +(?=[{UNITS}])", "", line)
     line = re.sub(r"(?<=[年月]) +(?=\d{1,2}[月日])", "", line)
-    gaps = re.compile(
-        rf"(?<={HAN}) (?={HAN}|\d)|(?<=\d) (?={HAN})|(?<=[{BODY_MARKS}、：]) +|(?<={HAN}) (?=[{BODY_MARKS}、：])"
-    )
-    if any(mark in line for mark in BODY_MARKS):
+    if is_sentence:
         # Layout spacing runs through a whole paragraph. One space in a sentence is the writer's: a paired
         # slogan (“党旗耀警徽 执法卫平安”), or where a word was cut; it stays.
-        if len(gaps.findall(line)) >= 2:
-            line = gaps.sub("", line)
+        if spread:
+            line = LAYOUT_GAPS.sub("", line)
     else:
         # Letter-spaced text (全 市 公 安): three or more single characters in a row. Two (南 玺) is how
         # newspapers set a two-character name in a byline, and stays.
