@@ -85,6 +85,10 @@ def test_bad_input(case: dict[str, object], project_copy: Path, normalized_seeds
     assert code == case["exit"], err
     if case.get("message"):
         assert any(re.search(str(case["message"]), line) for line in err.splitlines()), err
+    if case.get("absent"):
+        assert not re.search(str(case["absent"]), err), err
+    if case.get("errors"):
+        assert sum(": error: " in line for line in err.splitlines()) == case["errors"], err
     if code:
         assert all(": error: " in line or ": warning: " in line for line in err.splitlines() if line.strip()), err
 

@@ -12,6 +12,7 @@ from .errors import DigestError, Problem
 from .figures import Figure, extract
 from .ingest import HAN
 from .normalize import raw_line
+from .normalize.damage import damaged_spans
 from .normalize.report import NormalizedReport
 from .slicing import Outline, Paragraph, Section, SlicingHints, slice_report
 from .themes import Theme, ThemeScore, score, tag
@@ -19,7 +20,11 @@ from .themes import Theme, ThemeScore, score, tag
 SCHEMA_VERSION = 1
 
 
-SHOWN_REMOVALS = ("site_chrome", "duplicate_paragraphs")  # steps whose removals a reader sees listed
+SHOWN_REMOVALS = (
+    "site_chrome",
+    "duplicate_paragraphs",
+    "duplicate_short_lines",
+)  # steps whose removals a reader sees listed
 
 
 @dataclass(frozen=True)
@@ -121,7 +126,11 @@ def edition_notes(report: NormalizedReport) -> tuple[StepNote, ...]:
     result = report.result
     notes = []
     for record in (*result.steps, result.branches["zh-Hans"], result.branches["zh-Hant"]):
-        if record.edits:
+        if record.name == "damage_marks" and record.edits:
+            # Listed by span, not by edit: each is a place in the text that the reader sees marked.
+            spans = damaged_spans(result.texts["zh-Hans"])
+            notes.append(StepNote(record.name, len(spans), tuple(spans[:12])))
+        elif record.edits:
             removed = (
                 [e.before.strip() for e in record.edits if e.before.strip()] if record.name in SHOWN_REMOVALS else []
             )

@@ -1,35 +1,294 @@
-"""`digest new-report`: write the sidecar for a new raw file, filled with what can be detected."""
+"""`digest new-report`: write the sidecar for a new raw file, filled with what the page itself says.
+
+The page is read line by line after the automatic repairs (no furniture rule applied, so the lines that
+carry a timestamp or a source are still there): its headline, subtitle, date, places, byline and kind.
+Every guessed field is written with a comment saying where it came from, so the maintainer checks
+guesses, not blanks; what the page does not say stays empty, and the report still builds with it shown as
+unknown.
+"""
 
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 import yaml
 
 from .errors import fail
+from .gazetteer import english_name, locate, short_name
 from .ingest import HAN, detect_script, read_raw
-from .normalize import normalize_text
-from .normalize.steps import ChromeRule, to_simplified, to_traditional
+from .normalize import normalize_text, raw_line
+from .normalize.steps import ChromeRule, chrome_facts, to_simplified, to_traditional
+
+HEAD_LINES = 15  # how far into the page a headline, byline or dateline is looked for
+
+# Lines that are page furniture on any site: the headline is never one of them. (Removing furniture
+# from the body is the job of the furniture classifier; the scaffold only needs to skip it.)
+FURNITURE = re.compile(
+    r"https?://|www\.|\.(?:com|cn|net|org)\b|当前位置|您的位置|首页\s*[>»/›]|>\s*正文|"
+    r"分享到|打印(?:本页|此页)?$|关闭(?:窗口)?$|收藏|复制链接|扫一扫|二维码|【\s*大\s*中\s*小\s*】|^字号|字体[:：]|"
+    r"上一篇|下一篇|上一页|下一页|共\s*\d+\s*页|^第\s*\d+\s*页|"
+    r"发布时间|发布日期|更新时间|浏览(?:次数|量)?\s*[:：]|阅读(?:量|数|次数)\s*[:：]|点击(?:数|量|率)?\s*[:：]|"
+    r"来源\s*[:：]|责任编辑|编辑\s*[:：]|审核\s*[:：]|校对\s*[:：]|"
+    r"ICP备|版权所有|Copyright|©|主办单位|承办单位|技术支持|联系电话|电话\s*[:：]|邮编|地址\s*[:：]|"
+    r"欢迎访问|今天是|相关(?:新闻|阅读|链接|文章)|推荐阅读|热点新闻|延伸阅读|"
+    r"第\s*\d+\s*版|版次|版面|索引号|发布机构|成文日期|主题分类|发文字号|公开方式",
+    re.IGNORECASE,
+)
+BYLINE = re.compile(
+    r"^(?:本报|本台|本刊)?(?:记者|通讯员|特约记者|见习记者|实习生)|^(?:文|图|文/图|文图)\s*[/／|:：]|"
+    r"^(?:作者|撰稿|撰文)\s*[:：]|(?:记者|通讯员)\s*\S{2,4}(?:\s|$)"
+)
+DATELINE = re.compile(
+    r"^(?:本报|本台|本刊)讯|^(?P<agency>新华社|中新社|人民网|央视网|中国新闻网|法治日报|人民公安报)?"
+    r"(?P<place>[\u4e00-\u9fff]{0,8}?)(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|讯)"
+)
+ISO_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?!\d)")
+URL_DATE = re.compile(r"/(?:t)?(20\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?:[/_]|\d{0,6}[/_.])")
+NAV_ITEM = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,6}$")
+
+# What kind of text it is, by the words that name each kind, checked in this order.
+GENRE_RULES = (
+    ("press-conference", r"新闻发布会|发布会上|答记者问|新闻发言人"),
+    ("journal-article", r"摘\s*要\s*[:：]|关键词\s*[:：]|参考文献|学报|作者简介|中图分类号"),
+    ("annual-summary", r"年度?工作总结|年终总结|工作总结|年度报告"),
+    ("work-review", r"工作综述|综述|工作情况|工作报告|法治政府建设|工作要点|回眸|盘点"),
+    ("news-feature", r"成就主题报道|特写|侧记|纪实|走近|故事|背后|记者手记|报道之"),
+    ("news-report", r"本报讯|讯\s*[(（]|电\s*[(（]记者|记者.*(?:获悉|了解到|报道)|日电"),
+)
 
 
-def guess_title(clean_text: str) -> str:
-    """The first short line that is not a series or byline line; failing that, the first sentence."""
-    lines = [line.strip() for line in clean_text.split("\n") if line.strip()]
-    for line in lines[:4]:
-        is_byline = line.startswith("——") or "记者" in to_simplified(line)
-        if 6 <= len(line) <= 60 and not is_byline and not line.endswith("。"):
-            return line
-    first = lines[0] if lines else ""
-    return re.split(r"(?<=[。！？])", first)[0][:60]
+@dataclass
+class Guess:
+    """A value read from the page, and where from (written beside it in the sidecar)."""
+
+    value: Any
+    source: str
 
 
-def _slug(title: str, year: str) -> str:
+@dataclass
+class PageReading:
+    """Everything the scaffold read from a page."""
+
+    title: Guess | None = None
+    subtitle: Guess | None = None
+    date: Guess | None = None
+    date_kind: str = "published"
+    region: dict[str, Any] = field(default_factory=dict)
+    region_source: str = ""
+    publisher: Guess | None = None
+    author: Guess | None = None
+    genre: Guess | None = None
+
+
+def is_furniture(line: str) -> bool:
+    """Whether a line is page furniture (navigation, widgets, timestamps, contacts), not text of the report.
+
+    Kept behind this one function so that a fuller line classifier can take its place.
+    """
+    if FURNITURE.search(line):
+        return True
+    if not HAN.search(line):
+        return True  # only figures, Latin or symbols: a pager, a timestamp, a widget
+    items = [item for item in re.split(r"\s*[|｜·•]\s*|\s+", line) if item]
+    # A navigation bar: several short items side by side, no sentence.
+    return len(items) >= 4 and all(NAV_ITEM.match(item) for item in items)
+
+
+def _is_byline(line: str) -> bool:
+    return bool(BYLINE.search(line)) and len(line) <= 40
+
+
+def _is_sentence(line: str) -> bool:
+    return line.endswith(("。", "！", "？", "”", "……")) or line.count("，") >= 2
+
+
+def guess_title(lines: list[str]) -> tuple[int, str] | None:
+    """The headline: the first line in the top of the page that reads as one (not furniture, a byline, a
+    dateline, a series line or a sentence of the body), with its index."""
+    for index, line in enumerate(lines[:HEAD_LINES]):
+        if _is_sentence(line) and len(line) >= 30 and not is_furniture(line):
+            return None  # the body has begun: a short line after it is a section heading, not the headline
+        if is_furniture(line) or _is_byline(line) or DATELINE.search(line) or _is_sentence(line):
+            continue
+        if line.startswith(("——", "—", "-")) or re.match(
+            r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）", line
+        ):
+            continue
+        if len(HAN.findall(line)) >= 5 and len(line) <= 64:
+            return index, line
+    return None
+
+
+def read_page(lines: list[str], url_text: str = "") -> PageReading:
+    """Read a page's clean lines (Simplified) for the sidecar's fields."""
+    reading = PageReading()
+    head = lines[:HEAD_LINES]
+    found = guess_title(lines)
+    if found:
+        index, title = found
+        reading.title = Guess(title, f"line {index + 1}, the first line that reads as a headline")
+        after = lines[index + 1] if index + 1 < len(lines) else ""
+        if after.startswith(("——", "—")) and not _is_sentence(after):
+            reading.subtitle = Guess(after.lstrip("—- "), f"line {index + 2}, the line under the headline")
+    else:
+        series = next((line for line in head if line.startswith("——") and not _is_sentence(line)), None)
+        if series:
+            reading.title = Guess(series.lstrip("—- "), "the series line (no headline found)")
+    _read_date(lines, head, url_text, reading)
+    _read_byline(head, reading)
+    whole = "\n".join(lines)
+    reading.genre = _read_genre(whole, head, reading)
+    _read_region(whole, reading)
+    return reading
+
+
+def _iso(year: str, month: str, day: str) -> str | None:
+    y, m, d = int(year), int(month), int(day)
+    if not (1 <= m <= 12 and 1 <= d <= 31):
+        return None
+    return f"{y:04d}-{m:02d}-{d:02d}"
+
+
+def _read_date(lines: list[str], head: list[str], url_text: str, reading: PageReading) -> None:
+    # 1. A labelled publication time (发布时间 2021-05-12, 发布日期：2023年5月6日) in furniture at the top.
+    for index, line in enumerate(head):
+        label = re.search(r"(?:发布|发表|更新)(?:时间|日期)\s*[:：]?\s*", line)
+        match = ISO_DATE.search(line, label.end()) if label else None
+        if match and (iso := _iso(*match.groups())):
+            reading.date = Guess(iso, f"line {index + 1}, the page's publication time")
+            return
+    # 2. An e-paper or news dateline: a full date on a line of furniture (not the fetch date of a greeting).
+    for index, line in enumerate(head):
+        if "今天是" in line or not is_furniture(line):
+            continue
+        match = ISO_DATE.search(line)
+        if match and (iso := _iso(*match.groups())):
+            reading.date = Guess(iso, f"line {index + 1}, a date printed with the page")
+            return
+    # 3. A dateline (新华社西安5月6日电, 本报讯): month and day, the year from elsewhere on the page.
+    for index, line in enumerate(lines[: HEAD_LINES + 5]):
+        match = DATELINE.search(line)
+        if match and match.group("month"):
+            year = _year_from(lines, url_text)
+            if year and (iso := _iso(year, match.group("month"), match.group("day"))):
+                reading.date = Guess(iso, f"line {index + 1}, the dateline (year from the text)")
+            elif not year:
+                reading.date = None
+            return
+    # 4. A date in the page's address, said to be one.
+    match = URL_DATE.search(url_text)
+    if match and (iso := _iso(*match.groups())):
+        reading.date = Guess(iso, "the page's address (a URL date: when it was posted, check it)")
+        return
+    # 5. A work review of one year: "2022年，全市公安机关…" at the start of the body covers that year.
+    for index, line in enumerate(lines[: HEAD_LINES + 5]):
+        match = re.match(r"^(20\d{2})年(?:[，,]|以来|来|全年)", line)
+        if match and not is_furniture(line):
+            reading.date = Guess(match.group(1), f"line {index + 1}, the year the text reviews")
+            reading.date_kind = "period-covered"
+            return
+
+
+def _year_from(lines: list[str], url_text: str) -> str | None:
+    for line in lines:
+        match = ISO_DATE.search(line)
+        if match and "今天是" not in line:
+            return match.group(1)
+    match = URL_DATE.search(url_text)
+    return match.group(1) if match else None
+
+
+ROLES = "本报记者|特约记者|见习记者|记者|通讯员|实习生|摄影|编辑"
+# A name after its role: two to four characters, or a two-character name set with a space (南 玺).
+AUTHOR = re.compile(
+    r"(?:记者|作者|撰稿|撰文|通讯员|文/图|图/文)\s*[:：/]?\s*"
+    rf"(?!{ROLES})(?P<name>[\u4e00-\u9fff] [\u4e00-\u9fff](?![\u4e00-\u9fff])|[\u4e00-\u9fff]{{2,4}}?)"
+    rf"(?=$|\s|[)）,，、]|{ROLES})"
+)
+NEWSPAPER = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}(?:日报|晚报|时报|法制报|法治报|公安报|报))\s*\d{4}\s*年")
+
+
+def _read_byline(head: list[str], reading: PageReading) -> None:
+    for index, line in enumerate(head):
+        where = f"line {index + 1}"
+        dateline = DATELINE.search(line)
+        candidates = (
+            (dateline.group("agency") if dateline and dateline.group("agency") else None, "the dateline"),
+            (_group(re.search(r"来源\s*[:：]\s*(?P<name>[\u4e00-\u9fff]{2,20})", line)), "the page's source line"),
+            (
+                _group(re.search(r"发布机构\s*[:：]\s*\|?\s*(?P<name>[\u4e00-\u9fff]{2,20})", line)),
+                "the disclosure table",
+            ),
+            (_group(NEWSPAPER.search(line)), "the e-paper's masthead line"),
+        )
+        for name, what in candidates:
+            if name and not reading.publisher:
+                reading.publisher = Guess(name, f"{where}, {what}")
+        if not reading.author and (_is_byline(line) or dateline or re.search(r"作者\s*[:：]", line)):
+            names = [re.sub(r"\s", "", m.group("name")) for m in AUTHOR.finditer(line)]
+            names = [name for name in names if not re.fullmatch(ROLES, name)]
+            if names:
+                reading.author = Guess("、".join(dict.fromkeys(names)), f"{where}, the byline")
+
+
+def _group(match: re.Match[str] | None) -> str | None:
+    return match.group("name") if match else None
+
+
+def _read_genre(whole: str, head: list[str], reading: PageReading) -> Guess:
+    title = reading.title.value if reading.title else ""
+    for genre, pattern in GENRE_RULES:
+        where = "the title" if re.search(pattern, title) else ""
+        if not where and re.search(pattern, "\n".join(head)):
+            where = "the top of the page"
+        if not where and genre in ("press-conference", "journal-article") and re.search(pattern, whole):
+            where = "the text"
+        if where:
+            return Guess(genre, f"{where} names it ({re.search(pattern, title + chr(10) + whole).group(0)})")  # type: ignore[union-attr]
+    if reading.author:
+        return Guess("news-report", "a byline and no other sign (check: report or feature?)")
+    return Guess("work-review", "no sign of its kind: the commonest kind here (check it)")
+
+
+def _read_region(whole: str, reading: PageReading) -> None:
+    found = locate(whole)
+    if found.province is None:
+        national = re.search(r"公安部|全国公安机关|全国各地", whole)
+        if national:
+            reading.region = {"province": _names("全国", "National"), "city": None}
+            reading.region_source = f"no province named; the text speaks for the whole country ({national.group(0)})"
+        return
+    province = found.province.name
+    counts = found.mentions
+    reading.region = {
+        "province": _names(province, english_name(province)),
+        "city": _names(found.prefecture.name, english_name(found.prefecture.name)) if found.prefecture else None,
+    }
+    named = ", ".join(f"{name} ×{count}" for name, count in sorted(counts.items(), key=lambda kv: -kv[1])[:6])
+    scope = "prefecture" if found.prefecture else "province only (no prefecture stands out)"
+    reading.region_source = f"places named in the text, looked up in the PRC divisions: {named}; scope: {scope}"
+    if found.county and counts.get(found.county.name, 0) >= 2:
+        reading.region_source += f"; county most named: {found.county.name}"
+
+
+def _names(simplified: str, english: str) -> dict[str, str]:
+    return {"zh-Hans": simplified, "zh-Hant": to_traditional(simplified), "en": english}
+
+
+def _slug(title: str, year: str, place: str = "") -> str:
+    """A short readable id: the place, the first words of the title (without the place), the year."""
     from pypinyin import lazy_pinyin
 
-    han = "".join(HAN.findall(to_simplified(title)))[:6]
+    if place:
+        title = title.replace(place, "").replace(short_name(place), "")
+    han = "".join(HAN.findall(to_simplified(title)))[:4]
     words = [w for w in lazy_pinyin(han) if w.isascii() and w.isalpha()]
-    return "-".join([*words[:4], year] if year else words[:4]) or "new-report"
+    prefix = [re.sub(r"[^a-z]", "", english_name(place).lower())] if place else []
+    parts = [*prefix, *words, year] if year else [*prefix, *words]
+    return "-".join(p for p in parts if p) or "new-report"
 
 
 def scaffold(raw_path: Path, update: bool = False, chrome: tuple[ChromeRule, ...] = ()) -> Path:
@@ -48,30 +307,88 @@ def scaffold(raw_path: Path, update: bool = False, chrome: tuple[ChromeRule, ...
         return sidecar
     if sidecar.exists():
         raise fail(sidecar, "a sidecar already exists", hint="edit it, or use --update to refresh detected fields")
-    result = normalize_text(decoded.text, (), chrome)
-    title = guess_title(result.texts[script])
-    facts = result.facts
-    date = facts.get("published") or facts.get("date_written") or ""
-    year = date[:4] if date else ""
-    kind = "published" if facts.get("published") else ("written" if facts.get("date_written") else "published")
+    # Furniture stays in for reading (it carries the timestamp and the source); the maintained rules'
+    # facts (a disclosure table's issuing body and date) are read from it too.
+    result = normalize_text(decoded.text, (), ())
+    clean = result.texts["zh-Hans"]
+    lines = clean.split("\n")
+    facts = chrome_facts(result.texts["zh-Hans"], chrome)
+    urls = "\n".join(line for line in lines if re.search(r"https?://|www\.", line))
+    reading = read_page(lines, url_text=urls)
+
+    def raw_at(source: str) -> str:
+        """`line N` of the clean text, as the raw file's line number."""
+        return re.sub(
+            r"line (\d+)",
+            lambda m: f"line {raw_line(result, decoded.text, 'zh-Hans', int(m.group(1)))}",
+            source,
+        )
+
+    comments: dict[str, list[str]] = {}
+    title = reading.title.value if reading.title else ""
+    if reading.title:
+        comments["title"] = [f"guessed: {raw_at(reading.title.source)}"]
+    if reading.subtitle:
+        comments.setdefault("title", []).append(
+            f"subtitle ({raw_at(reading.subtitle.source)}): {reading.subtitle.value}"
+        )
+        title = f"{title}——{reading.subtitle.value}"
+    date_value, date_kind = "", reading.date_kind
+    if facts.get("published") or facts.get("date_written"):
+        date_value = facts.get("published") or facts.get("date_written") or ""
+        date_kind = "published" if facts.get("published") else "written"
+        comments["date"] = ["guessed: the page's furniture (data/chrome.yml rule)"]
+    elif reading.date:
+        date_value = reading.date.value
+        comments["date"] = [f"guessed: {raw_at(reading.date.source)}"]
+    else:
+        comments["date"] = ["unknown: the page states no date (leave empty, or fill in from elsewhere)"]
     publisher = facts.get("issuing_body") or facts.get("site") or ""
+    if publisher:
+        comments["publisher"] = ["guessed: the page's furniture (data/chrome.yml rule)"]
+    elif reading.publisher:
+        publisher = reading.publisher.value
+        comments["publisher"] = [f"guessed: {raw_at(reading.publisher.source)}"]
+    else:
+        comments["publisher"] = ["unknown: no source, dateline or issuing body on the page"]
+    if reading.region:
+        comments["region"] = [f"guessed: {reading.region_source}"]
+    else:
+        comments["region"] = ["unknown: the text names no place in the PRC divisions"]
+    region = reading.region or {"province": {"zh-Hans": "", "zh-Hant": "", "en": ""}, "city": None}
+    if region.get("city") is None:
+        region = {"province": region["province"]}
+    genre = reading.genre.value if reading.genre else "work-review"
+    if reading.genre:
+        comments["genre"] = [f"guessed: {reading.genre.source}"]
+    place = region.get("city", {}).get("zh-Hans") if region.get("city") else region["province"]["zh-Hans"]
+    report_id = _slug(title.split("——")[0], date_value[:4], place if place and place != "全国" else "")
+    comments["id"] = ["a readable, stable slug: it is part of every permalink, change it now or never"]
+    notes = []
+    if reading.author:
+        notes.append(f"Author: {reading.author.value} (from {raw_at(reading.author.source)}).")
+    if facts:
+        notes.append("Facts found on the page: " + "; ".join(f"{k}={v}" for k, v in sorted(facts.items())) + ".")
     data = {
-        "id": _slug(title, year),
+        "id": report_id,
         "source_file": raw_path.name,
         "title": {"zh-Hans": to_simplified(title), "zh-Hant": to_traditional(title), "en": ""},
-        "region": {
-            "province": {"zh-Hans": "", "zh-Hant": "", "en": ""},
-            "city": {"zh-Hans": "", "zh-Hant": "", "en": ""},
-        },
+        "region": region,
         "publisher": {"zh-Hans": to_simplified(publisher), "zh-Hant": to_traditional(publisher), "en": ""},
-        "date": {"value": date, "kind": kind},
-        "genre": "work-review",
+        "date": {"value": date_value, "kind": date_kind},
+        "genre": genre,
         "detected": detected,
-        "notes": "Facts found on the page: " + "; ".join(f"{k}={v}" for k, v in sorted(facts.items())) if facts else "",
+        "notes": " ".join(notes),
     }
     header = (
-        "# Sidecar scaffolded by `digest new-report`: check every field, fill the empty ones\n"
-        "# (English title, region, publisher), then run `digest normalize --report ID`.\n"
+        "# Sidecar scaffolded by `digest new-report` from what the page says. Each guessed field has a\n"
+        "# comment saying where it came from: check those, fill the English forms, then run\n"
+        "# `digest normalize --report ID`. Empty fields build as 'unknown' (a warning; --strict refuses).\n"
     )
-    sidecar.write_text(header + yaml.safe_dump(data, allow_unicode=True, sort_keys=False, width=100), encoding="utf-8")
+    body = "".join(
+        "".join(f"# {key}: {line}\n" for line in comments.get(key, []))
+        + yaml.safe_dump({key: value}, allow_unicode=True, sort_keys=False, width=100)
+        for key, value in data.items()
+    )
+    sidecar.write_text(header + body, encoding="utf-8")
     return sidecar

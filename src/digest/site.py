@@ -27,6 +27,7 @@ from .glossary import Entry, Glossary
 from .i18n import DEFAULT, LANGUAGES, Language
 from .measures import Measure
 from .normalize import step_summaries
+from .normalize.damage import DAMAGE_CLOSE, DAMAGE_OPEN
 from .normalize.steps import to_traditional
 from .pipeline import Corpus, ReportMatches
 from .render import render
@@ -167,7 +168,12 @@ class Site:
             )
             cursor = match.end
         pieces.append(str(escape(text[cursor:])))
-        return Markup("".join(pieces))
+        html = "".join(pieces)
+        if DAMAGE_OPEN in html:
+            html = html.replace(DAMAGE_OPEN, f'<span class="damaged">{DAMAGE_OPEN}').replace(
+                DAMAGE_CLOSE, f"{DAMAGE_CLOSE}</span>"
+            )
+        return Markup(html)
 
     def paragraph_zh(self, report: SlicedReport, paragraph: Paragraph, script: str, root: str) -> Markup:
         out = Markup("")
@@ -282,7 +288,8 @@ class Site:
         ]
         applied = report.normalized.result.repairs_applied
         repairs = [{"find": r.find, "replace": r.replace, "reason": r.reason} for r in applied]
-        return {"repairs": repairs, "steps": notes}
+        damaged = [span for n in report.edition if n.step == "damage_marks" for span in n.removed]
+        return {"repairs": repairs, "steps": notes, "damaged": damaged}
 
     def concordance(self, entry: Entry, lang: Language, root: str) -> list[dict[str, Any]]:
         """Every occurrence of an entry, grouped by region, each with its context and paragraph link."""

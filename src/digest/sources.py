@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import glob
 import os
 import re
 from dataclasses import dataclass, field
@@ -13,8 +14,18 @@ from .datafiles import Field, LineDict, YamlReader, check_fields, load_yaml
 from .errors import DigestError, Problem
 
 LANGS = ("zh-Hans", "zh-Hant", "en")
-GENRES = ("news-feature", "work-review", "government-report")
+GENRES = (
+    "news-report",
+    "news-feature",
+    "work-review",
+    "annual-summary",
+    "journal-article",
+    "press-conference",
+    "government-report",
+)
 DATE_KINDS = ("published", "period-covered", "written")
+# What a reader sees where the sidecar does not know (a region, a publisher): the report still builds.
+UNKNOWN = {"zh-Hans": "不详", "zh-Hant": "不詳", "en": "unknown"}
 SCRIPTS = ("zh-Hans", "zh-Hant")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?(?:/\d{4}(?:-\d{2}(?:-\d{2})?)?)?$")
@@ -23,9 +34,14 @@ SIDECAR_FIELDS = (
     Field("id", (str,), doc="a stable readable slug, e.g. xian-public-order-2023"),
     Field("source_file", (str,), doc="the raw file's name, beside this sidecar"),
     Field("title", (dict,), doc="the title in zh-Hans, zh-Hant and en"),
-    Field("region", (dict,), doc="province and optional city, each with zh-Hans, zh-Hant, en"),
-    Field("publisher", (dict,), doc="who published it, in zh-Hans, zh-Hant, en"),
-    Field("date", (dict,), doc="value (ISO date, year, or start/end) and kind (published, period-covered, written)"),
+    Field("region", (dict,), required=False, doc="province and optional city, each with zh-Hans, zh-Hant, en"),
+    Field("publisher", (dict,), required=False, doc="who published it, in zh-Hans, zh-Hant, en"),
+    Field(
+        "date",
+        (dict,),
+        required=False,
+        doc="value (ISO date, year, or start/end; empty when unknown) and kind (published, period-covered, written)",
+    ),
     Field("genre", (str,), doc="one of " + ", ".join(GENRES)),
     Field("detected", (dict,), doc="encoding and script, written by `digest new-report`; do not type by hand"),
     Field("notes", (str,), required=False),
@@ -60,17 +76,35 @@ class ReportSource:
     script: str
     notes: str = ""
     slicing: dict[str, Any] = field(default_factory=dict)
+    # What the sidecar leaves unknown (shown to readers as unknown): warnings, errors with --strict.
+    incomplete: tuple[Problem, ...] = ()
 
 
 def _localized(value: Any, path: Path, name: str, line: int | None) -> tuple[dict[str, str], list[Problem]]:
+    """A name in the three languages; the forms it lacks are one warning, and read as unknown."""
+    if value is None:
+        value = {}
     if not isinstance(value, dict):
-        return {}, [Problem(str(path), f"'{name}' needs zh-Hans, zh-Hant and en", line=line)]
-    missing = [lang for lang in LANGS if not isinstance(value.get(lang), str) or not value[lang].strip()]
-    problems = [
-        Problem(str(path), f"'{name}' lacks its {lang} form", line=line, hint=f"add `{lang}:` under `{name}`")
-        for lang in missing
-    ]
-    return {lang: str(value.get(lang, "")).strip() for lang in LANGS}, problems
+        return dict(UNKNOWN), [Problem(str(path), f"'{name}' needs zh-Hans, zh-Hant and en", line=line)]
+    found = {lang: str(value.get(lang) or "").strip() for lang in LANGS}
+    missing = [lang for lang in LANGS if not found[lang]]
+    if not missing:
+        return found, []
+    if len(missing) == len(LANGS):
+        message, hint = f"'{name}' is not known: shown as unknown", f"fill `{name}` in zh-Hans, zh-Hant and en"
+    else:
+        message, hint = f"'{name}' lacks its {', '.join(missing)} form", "add " + ", ".join(f"`{m}:`" for m in missing)
+    problem = Problem(str(path), message, line=line, hint=hint, severity="warning")
+    return _fill(found, UNKNOWN), [problem]
+
+
+def _fill(found: dict[str, str], fallback: dict[str, str]) -> dict[str, str]:
+    """Missing forms from the other script (zh-Hans ↔ zh-Hant), the English from the fallback."""
+    filled = dict(found)
+    filled["zh-Hans"] = found["zh-Hans"] or found["zh-Hant"] or fallback["zh-Hans"]
+    filled["zh-Hant"] = found["zh-Hant"] or found["zh-Hans"] or fallback["zh-Hant"]
+    filled["en"] = found["en"] or fallback["en"]
+    return filled
 
 
 def _confinement(sidecar: Path, name: str, line: int | None) -> Problem | None:
@@ -113,22 +147,30 @@ def load_sidecar(path: Path, read: YamlReader = load_yaml) -> ReportSource:
     elif not raw_path.is_file():
         problems.append(Problem(str(path), f"source_file '{data['source_file']}' does not exist", line("source_file")))
     title, found = _localized(data["title"], path, "title", line("title"))
+    if title["en"] == UNKNOWN["en"] and title["zh-Hans"] != UNKNOWN["zh-Hans"]:
+        # Untranslated, not unknown: English readers see the Chinese title until the maintainer adds one.
+        title["en"] = title["zh-Hans"]
     problems += found
-    publisher, found = _localized(data["publisher"], path, "publisher", line("publisher"))
+    publisher, found = _localized(data.get("publisher"), path, "publisher", line("publisher"))
     problems += found
-    region_data = data["region"]
+    region_data = data.get("region") or {}
     province, found = _localized(region_data.get("province"), path, "region.province", line("region"))
     problems += found
     city = None
-    if region_data.get("city") is not None:
+    city_data = region_data.get("city")
+    if city_data is not None and (
+        not isinstance(city_data, dict) or any(str(v or "").strip() for v in city_data.values())
+    ):
         city, found = _localized(region_data.get("city"), path, "region.city", line("region"))
         problems += found
     unknown_region = set(region_data) - {"province", "city"}
     if unknown_region:
         problems.append(Problem(str(path), f"unknown region field {sorted(unknown_region)}", line("region")))
-    date = data["date"]
-    value, kind = str(date.get("value", "")), date.get("kind")
-    if not DATE.match(value):
+    date = data.get("date") or {}
+    value, kind = str(date.get("value") or ""), date.get("kind") or "published"
+    if not value:
+        problems.append(Problem(str(path), "the date is not known: shown as unknown", line("date"), severity="warning"))
+    elif not DATE.match(value):
         problems.append(
             Problem(str(path), f"date '{value}' is not ISO 8601", line("date"), "e.g. 2021-05-12, 2023, 2021/2025")
         )
@@ -147,8 +189,8 @@ def load_sidecar(path: Path, read: YamlReader = load_yaml) -> ReportSource:
                 str(path), "detected needs encoding and script", line("detected"), "run `digest new-report --update`"
             )
         )
-    if problems:
-        raise DigestError(problems)
+    if any(p.severity == "error" for p in problems):
+        raise DigestError([p for p in problems if p.severity == "error"])
     return ReportSource(
         id=data["id"],
         raw_path=raw_path,
@@ -164,11 +206,25 @@ def load_sidecar(path: Path, read: YamlReader = load_yaml) -> ReportSource:
         script=detected["script"],
         notes=str(data.get("notes") or "").strip(),
         slicing=dict(data.get("slicing") or {}),
+        incomplete=tuple(problems),
     )
 
 
 def is_sidecar(path: Path) -> bool:
     return path.suffix == ".yml" and not path.name.endswith(".repairs.yml")
+
+
+def _raw_files_named_by(sidecar: Path, read: YamlReader) -> list[Path]:
+    """The raw files an invalid sidecar stands for: its `source_file` if it can be read, and its namesakes."""
+    named = [p for p in sidecar.parent.glob(glob.escape(sidecar.stem) + ".*") if not p.name.endswith(".yml")]
+    try:
+        data = read(sidecar)
+    except DigestError:
+        return named
+    source_file = data.get("source_file") if isinstance(data, dict) else None
+    if isinstance(source_file, str) and source_file:
+        named.append(sidecar.parent / source_file)
+    return named
 
 
 def discover(folder: Path, read: YamlReader = load_yaml) -> list[ReportSource]:
@@ -181,6 +237,8 @@ def discover(folder: Path, read: YamlReader = load_yaml) -> list[ReportSource]:
             report = load_sidecar(sidecar, read)
         except DigestError as exc:
             problems.extend(exc.problems)
+            # Its raw file has a sidecar, an invalid one: that is the problem to report, not a missing sidecar.
+            claimed.update(os.path.abspath(raw) for raw in _raw_files_named_by(sidecar, read))
             continue
         reports.append(report)
         claimed.add(os.path.abspath(report.raw_path))

@@ -13,9 +13,14 @@ def N_(message: str) -> str:
 
 # Data value → English label (the msgid that the Chinese catalogs translate).
 LABELS = {
+    "news-report": N_("news report"),
     "news-feature": N_("news feature"),
     "work-review": N_("work review"),
+    "annual-summary": N_("annual summary"),
+    "journal-article": N_("journal article"),
+    "press-conference": N_("press conference"),
     "government-report": N_("government report"),
+    "unknown": N_("unknown"),
     "published": N_("published"),
     "period-covered": N_("period covered"),
     "written": N_("date written"),

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from . import layout  # noqa: F401  (registers its steps)
 from .furniture import Removed, removed_lines
 from .ledger import Edit, StepRecord, apply, diff, invert, map_back
 from .mojibake import find_suspects
@@ -43,13 +44,18 @@ ORDER = (
     "control_characters",
     "pinyin_annotations",
     "html_residue",
+    "name_dots",
     "mojibake_realignment",
     "maintainer_repairs",
+    "damage_marks",
     "site_chrome",
     "heading_separators",
     "whitespace",
     "punctuation",
+    "broken_lines",
+    "pdf_spacing",
     "duplicate_paragraphs",
+    "duplicate_short_lines",
 )
 
 

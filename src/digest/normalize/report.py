@@ -25,7 +25,8 @@ class NormalizedReport:
 
     def warnings(self) -> list[Problem]:
         raw = str(self.source.raw_path)
-        found = [
+        found = list(self.source.incomplete)
+        found += [
             Problem(
                 raw,
                 f"unrepaired suspect span '{s.text}' ({s.reason}) in …{s.context}…",

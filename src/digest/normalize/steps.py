@@ -17,6 +17,7 @@ from typing import Any
 from ..datafiles import Field, LineList, check_fields, load_yaml
 from ..errors import DigestError, Problem
 from ..ingest import HAN_RANGES
+from .damage import mark_damage, outside_damage
 from .furniture import CHROME_SUMMARY as CHROME_SUMMARY
 from .furniture import ChromeRule as ChromeRule
 from .furniture import chrome_facts as chrome_facts
@@ -62,11 +63,22 @@ def control_characters(text: str) -> str:
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b-\u200d\u2060\ud800-\udfff]", "", text)
 
 
-@step("pinyin_annotations", "Remove pinyin that mirror sites insert after characters: 護(hù)航 → 護航.")
+# What a pinyin annotation can follow besides a character: what is left of one in a damaged span (a
+# private-use or replacement character), or a mark the misread produced; after a mark, which may be a
+# real question or exclamation, only a syllable with a tone mark counts (a neutral `(ma)` may be meant).
+DAMAGED_CHAR = "\ue000-\uf8ff\ufffd"
+TONED_SYLLABLE = rf"[a-zü]*[{TONED}][a-zü{TONED}]*"
+
+
+@step(
+    "pinyin_annotations",
+    "Remove pinyin that mirror sites insert after characters: 護(hù)航 → 護航, also inside and after damaged spans.",
+)
 def pinyin_annotations(text: str) -> str:
-    text = re.sub(rf"(?<=[{HAN_RANGES}])\({SYLLABLE}\)", "", text)
+    text = re.sub(rf"(?<=[{HAN_RANGES}{DAMAGED_CHAR}])\({SYLLABLE}\)", "", text)
+    text = re.sub(rf"(?<=[?!。，、；：“”])\({TONED_SYLLABLE}\)", "", text)
     # After a character the mirror lost, its `(` went with it: `日?qǐng)` keeps the `?` for the mojibake step.
-    return re.sub(rf"(?<=\?){SYLLABLE}\)", "", text)
+    return re.sub(rf"(?<=[?{DAMAGED_CHAR}]){SYLLABLE}\)", "", text)
 
 
 @step("html_residue", 'Decode HTML entities (&#43; → +, &nbsp;) and drop markup residue (stray ">, empty ![]()).')
@@ -77,6 +89,15 @@ def html_residue(text: str) -> str:
     if "&" in text:
         text = re.sub(r"&(#\d+|#[xX][0-9a-fA-F]+|[a-zA-Z]+);", lambda m: html.unescape(m.group(0)), text)
     return text
+
+
+@step(
+    "damage_marks",
+    "Mark each span that still looks garbled after every repair (⦃…⦄): kept as scraped, never converted, shown "
+    "as damaged.",
+)
+def damage_marks(text: str) -> str:
+    return mark_damage(text)
 
 
 @step("mojibake_realignment", "Re-read spans garbled by a one-byte GBK misalignment: ??萍假x能 → 。科技賦能.")
@@ -140,6 +161,7 @@ SENTENCE_MARKS = "。，,；;：:“”"
 
 
 @step("heading_separators", "A heading's separator lost to '?' becomes a space: 群防群治?共建共享 → 群防群治 共建共享.")
+@outside_damage
 def heading_separators(text: str) -> str:
     def fix(line: str) -> str:
         if len(line.strip()) > 24 or any(c in line for c in SENTENCE_MARKS):
@@ -163,6 +185,7 @@ FULL_WIDTH = {",": "，", ":": "：", ";": "；", "?": "？", "!": "！", "(": "
 @step(
     "punctuation", "ASCII , : ; ? ! ( ) in Chinese text become full-width; numbers like 2.2万, 1+9+N, 8:30 keep theirs."
 )
+@outside_damage
 def punctuation(text: str) -> str:
     def fix(line: str) -> str:
         if not re.search(f"[{HAN_RANGES}]", line):
@@ -228,6 +251,7 @@ def _fold_variants(text: str, script: int) -> str:
     return text
 
 
+@outside_damage
 def to_simplified(text: str) -> str:
     """Canonical Simplified text: OpenCC t2s, then 著 as 着 except in the words where Simplified keeps 著.
 
@@ -241,6 +265,7 @@ def to_simplified(text: str) -> str:
     return re.sub(rf"({protected})|著", lambda m: m.group(1) or "着", converted)
 
 
+@outside_damage
 def to_traditional(text: str) -> str:
     """Traditional text: OpenCC s2tw, Taiwan-standard characters with Mainland wording kept (s2twp would
     rewrite 信息 as 資訊; s2t writes the old forms 羣, 爲, 覈 that the Traditional sources do not use).
