@@ -70,12 +70,30 @@ def cmd_glossary(args: argparse.Namespace) -> int:
 
     project = _project(args)
     if args.action == "import":
+        from .exchange import merge
+
+        if not args.file:
+            raise DigestError("glossary import needs a file: digest glossary import FILE.tbx|FILE.csv [--apply]")
         path = Path(args.file)
-        data = path.read_bytes()
-        entries = import_csv(data, path) if path.suffix.lower() == ".csv" else import_tbx(data, path)
-        written = write_entries(entries, project.glossary)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DigestError(Problem(str(path), f"cannot read: {exc.strerror}")) from exc
+        current = load_glossary(project.glossary)
+        is_csv = path.suffix.lower() == ".csv"
+        patches = import_csv(data, path, current) if is_csv else import_tbx(data, path)
+        changes = merge(current, patches, path)
+        for change in changes:
+            sys.stdout.write(change.diff(Path(display_path(project.glossary))))
+        if not args.apply:
+            print(
+                f"read {len(patches)} entries from {display_path(path)}; {len(changes)} would change"
+                + (" (dry run: add --apply to write them)" if changes else "")
+            )
+            return 0
+        written = write_entries(tuple(c.after for c in changes), project.glossary)
         load_glossary(project.glossary)  # what was imported must read back cleanly
-        print(f"imported {len(entries)} entries from {display_path(path)}; {len(written)} files changed")
+        print(f"imported {len(patches)} entries from {display_path(path)}; {len(written)} files changed")
         return 0
     glossary: Glossary = load_glossary(project.glossary)
     if args.action == "export":
@@ -201,6 +219,7 @@ def parser() -> argparse.ArgumentParser:
     glossary.add_argument("-o", "--output", help="for export: write here instead of standard output")
     glossary.add_argument("--limit", type=int, default=40, help="for suggest: how many candidates")
     glossary.add_argument("--strict", action="store_true", help="for check: warnings fail too")
+    glossary.add_argument("--apply", action="store_true", help="for import: write the changes (default: show them)")
 
     translate = add("translate", cmd_translate, "Keep the English catalogs in step; report and check them.")
     translate.add_argument("action", choices=["update", "status", "check"])
