@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import shutil
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -14,7 +16,7 @@ from digest.pipeline import gather
 from digest.project import Project
 from digest.site import Site
 from digest.termmatch import TermMatcher
-from digest.translate import catalog_path, read_catalog, status, translation_map, units, update
+from digest.translate import Status, catalog_path, read_catalog, status, translation_map, units, update
 from digest.translation_check import check_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -62,6 +64,37 @@ def test_shipped_catalogs_are_idempotent_under_update() -> None:
     path = catalog_path(ROOT / "translations", REPORT.id)
     _catalog, counts = update(REPORT, read_catalog(path))
     assert counts["changed"] == counts["added"] == counts["obsolete"] == 0
+
+
+CATALOGS = sorted([*(ROOT / "translations").glob("*/*.po"), *(ROOT / "locales").glob("*/LC_MESSAGES/*.po")])
+
+
+@pytest.mark.skipif(shutil.which("msgfmt") is None, reason="gettext's msgfmt is installed by `make test`")
+@pytest.mark.parametrize("path", CATALOGS, ids=lambda p: p.name)
+def test_catalogs_pass_msgfmt_check(path: Path) -> None:
+    run = subprocess.run(["msgfmt", "-c", "-o", "/dev/null", str(path)], capture_output=True, text=True)
+    assert run.returncode == 0 and not run.stderr, run.stderr
+
+
+def test_header_placeholders_are_replaced_but_a_translators_name_is_kept() -> None:
+    fresh, _ = update(REPORT, None)
+    assert "EMAIL@ADDRESS" not in (fresh.last_translator + fresh.msgid_bugs_address)
+    fresh.last_translator = "Li Hua <li@example.org>"
+    again, _ = update(REPORT, fresh)
+    assert again.last_translator == "Li Hua <li@example.org>"
+
+
+def test_status_never_rounds_a_fuzzy_entry_up_to_100_percent() -> None:
+    catalog, _ = update(REPORT, None)
+    for number, message in enumerate(m for m in catalog if m.id):
+        message.string = "English."
+        if number == 0:
+            message.flags.add("fuzzy")
+    numbers = status(REPORT, catalog)
+    assert (numbers.fuzzy, numbers.total - numbers.translated) == (1, 1)
+    assert numbers.percent == 100 * (numbers.total - 1) // numbers.total < 100
+    many = Status("many", 1000, 999, 1, 0)
+    assert many.percent == 99
 
 
 def test_check_flags_placeholders_copies_and_missing_renderings() -> None:

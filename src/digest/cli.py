@@ -143,10 +143,10 @@ def cmd_translate(args: argparse.Namespace) -> int:
         for report_id, report in sorted(corpus.reports.items()):
             path = catalog_path(project.translations, report_id)
             s = status(report, read_catalog(path) if path.exists() else None)
-            print(f"{report_id:32} {s.total:6} {s.translated:6} {s.percent:3.0f}% {s.fuzzy:6} {s.untranslated:13}")
+            print(f"{report_id:32} {s.total:6} {s.translated:6} {s.percent:3d}% {s.fuzzy:6} {s.untranslated:13}")
             total = [a + b for a, b in zip(total, (s.total, s.translated, s.fuzzy, s.untranslated), strict=True)]
         print(
-            f"{'all':32} {total[0]:6} {total[1]:6} {100 * total[1] / max(total[0], 1):3.0f}% {total[2]:6} {total[3]:13}"
+            f"{'all':32} {total[0]:6} {total[1]:6} {100 * total[1] // max(total[0], 1):3d}% {total[2]:6} {total[3]:13}"
         )
         return 0
     from .build import load_translations
