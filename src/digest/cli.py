@@ -152,17 +152,25 @@ def cmd_translate(args: argparse.Namespace) -> int:
     from .build import load_translations
     from .glossary import load_glossary
     from .termmatch import TermMatcher
-    from .translation_check import check_report
+    from .translation_check import check_report, collect_texts, drift, load_contextual, load_names
 
     glossary = load_glossary(project.glossary)
     english, _, _ = load_translations(project, corpus)
     matcher = TermMatcher(glossary.forms())
     findings = [f for r in corpus.reports.values() for f in check_report(r, english[r.id], glossary, matcher)]
+    catalogs = {
+        rid: read_catalog(path) for rid in corpus.reports if (path := catalog_path(project.translations, rid)).exists()
+    }
+    texts = collect_texts(project.root, corpus.reports, catalogs)
+    names = load_names(project.data / "names.yml")
+    contextual = load_contextual(project.data / "renderings.yml", glossary)
+    findings += drift(texts, glossary, matcher, names, contextual)
     for finding in findings:
-        where = display_path(catalog_path(project.translations, finding.report))
+        where = display_path(finding.path or catalog_path(project.translations, finding.report))
         print(f"{where}: {finding.unit}: {finding.message}")
-    print(f"{len(findings)} findings")
-    return 1 if findings else 0
+    failures = [f for f in findings if not f.review]
+    print(f"{len(failures)} findings, {len(findings) - len(failures)} for review")
+    return 1 if failures else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
