@@ -99,6 +99,16 @@ def check_report(
             entry = entries[match.entry]
             if entry.status != "approved":
                 continue
+            pasted = [(a, b) for a in entry.renderings() for b in entry.renderings() if a != b and _pasted(text, a, b)]
+            if pasted:
+                findings.append(
+                    Finding(
+                        report.id,
+                        unit.id,
+                        f"two renderings of '{match.form}' pasted together: '{pasted[0][0]} ({pasted[0][1]})':"
+                        f" keep one (entry {entry.id})",
+                    )
+                )
             if not any(has_rendering(text, r) for r in entry.renderings()):
                 findings.append(
                     Finding(
@@ -110,6 +120,13 @@ def check_report(
     return findings
 
 
+def _pasted(english: str, one: str, other: str) -> bool:
+    """Whether the English gives one rendering with another in brackets after it, as a draft left it."""
+    first, second = comparable(one).strip().removeprefix("the "), comparable(other).strip().removeprefix("the ")
+    flat = re.sub(r"\s+", " ", english.lower().replace("(", " ( ").replace(")", " ) "))
+    return f"{first} ( {second} )" in re.sub(r"[-\"“”]", " ", flat).replace("  ", " ")
+
+
 # --- (1) one term, two renderings ---------------------------------------------------------------------
 
 
@@ -118,47 +135,94 @@ def _where(text: Text) -> str:
 
 
 def term_drift(
-    texts: list[Text], glossary: Glossary, matcher: TermMatcher, contextual: dict[str, list[frozenset[str]]]
+    texts: list[Text],
+    glossary: Glossary,
+    matcher: TermMatcher,
+    contextual: dict[str, list[frozenset[str]]],
+    names: tuple[Name, ...] = (),
 ) -> list[Finding]:
     """A glossary form whose occurrences in the catalogs use two of the entry's renderings, neither a
     shortening of the other ("officer" for "police officer" is not drift) and not a pair a translator has
     recorded as chosen by context (`contextual`: entry id → sets of renderings, from data/renderings.yml):
-    each unit that departs from the most used one."""
+    each unit that departs from the most used one. A term inside a listed proper name (市局 in 诸暨市局)
+    follows the name, not the glossary."""
     entries = glossary.by_id()
-    used: dict[tuple[str, str], dict[str, list[Text]]] = defaultdict(lambda: defaultdict(list))
+    present: dict[tuple[str, str], list[tuple[Text, set[str]]]] = defaultdict(list)
+    repeated: set[tuple[Text, tuple[str, str]]] = set()  # units where the form occurs more than once
     for text in texts:
         if not text.current or not text.en or text.path:
             continue
-        for match in matcher.find(text.zh):
-            entry = entries[match.entry]
-            rendering = next((r for r in entry.renderings() if has_rendering(text.en, r)), None)
-            listed = used[(entry.id, match.form)][rendering] if rendering is not None else None
-            if listed is not None and text not in listed:
-                listed.append(text)
+        matches = [(m.entry, m.form) for m in matcher.find(_without_names(text.zh, names))]
+        for key in dict.fromkeys(matches):
+            found = {r for r in entries[key[0]].renderings() if has_rendering(text.en, r)}
+            if found:
+                present[key].append((text, found))
+                if matches.count(key) > 1 and {f for e, f in matches if e == key[0]} == {key[1]}:
+                    repeated.add((text, key))  # one form, several times, and no other form of the entry
     findings = []
-    for (entry_id, form), by_rendering in used.items():
-        ranked = sorted(by_rendering.items(), key=lambda item: (-len(item[1]), item[0]))
-        main, main_texts = ranked[0]
-        for rendering, found in ranked[1:]:
-            if _shortening(rendering, main) or any(
-                {rendering, main} <= group for group in contextual.get(entry_id, ())
-            ):
-                continue
-            for text in found:
+    for (entry_id, form), occurrences in present.items():
+        counts: dict[str, int] = defaultdict(int)
+        for _, found in occurrences:
+            for rendering in found:
+                counts[rendering] += 1
+        order = entries[entry_id].renderings()  # on a tie, the glossary's order: preferred first
+        main = min(counts, key=lambda r: (-counts[r], order.index(r)))
+        first = next(text for text, found in occurrences if main in found)
+
+        def fits(rendering: str, main: str = main, entry_id: str = entry_id) -> bool:
+            return _shortening(rendering, main) or any({rendering, main} <= g for g in contextual.get(entry_id, ()))
+
+        for text, found in occurrences:
+            clash = [
+                (a, b)
+                for a in sorted(found)
+                for b in sorted(found)
+                if a < b
+                and " " in _stem(a)
+                and " " in _stem(b)  # a one-word rendering ("officers") is too common to tell apart
+                and not _shortening(a, b)
+                and not any({a, b} <= g for g in contextual.get(entry_id, ()))
+            ]
+            if clash and (text, (entry_id, form)) in repeated:
                 findings.append(
                     Finding(
                         text.report,
                         text.unit,
-                        f"'{form}' is rendered '{rendering}' here but '{main}' in {_where(main_texts[0])}"
-                        f" and {len(main_texts) - 1} more (entry {entry_id}): use one",
-                        text.path,
+                        f"'{form}' is rendered both '{clash[0][0]}' and '{clash[0][1]}' in this unit"
+                        f" (entry {entry_id}): use one",
                     )
                 )
+                continue
+            if any(fits(rendering) for rendering in found):
+                continue
+            rendering = sorted(found)[0]
+            findings.append(
+                Finding(
+                    text.report,
+                    text.unit,
+                    f"'{form}' is rendered '{rendering}' here but '{main}' in {_where(first)}"
+                    f" and {counts[main] - 1} more (entry {entry_id}): use one",
+                )
+            )
     return findings
 
 
+def _without_names(chinese: str, names: tuple[Name, ...]) -> str:
+    for name in sorted(names, key=lambda n: len(n.zh), reverse=True):
+        chinese = chinese.replace(name.zh, "〇" * len(name.zh))
+    return chinese
+
+
+def _stem(rendering: str) -> str:
+    """A rendering without articles and plural endings, for comparing renderings with each other."""
+    text = comparable(rendering).replace(" the ", " ")
+    return re.sub(r"(\w)s(?= )", r"\1", re.sub(r"ies(?= )", "y", text)).strip()
+
+
 def _shortening(one: str, other: str) -> bool:
-    a, b = comparable(one).replace(" the ", " "), comparable(other).replace(" the ", " ")
+    """Whether one rendering is the other shortened (or the same in another number)."""
+
+    a, b = f" {_stem(one)} ", f" {_stem(other)} "
     return a in b or b in a
 
 
@@ -203,7 +267,7 @@ def quote_drift(texts: list[Text], glossary: Glossary) -> list[Finding]:
 
 # --- (2) proper names -------------------------------------------------------------------------------
 
-NAME_KINDS = ("place", "landmark", "bureau", "newspaper", "organisation")
+NAME_KINDS = ("place", "landmark", "bureau", "newspaper", "organisation", "document")
 NAME_FIELDS = (
     Field("zh-Hans", (str,), doc="the name as the reports write it"),
     Field("en", (str,), doc="the one English form"),
@@ -299,11 +363,13 @@ def name_drift(texts: list[Text], names: tuple[Name, ...]) -> list[Finding]:
     for text in texts:
         if not text.current or not text.en:
             continue
-        rest = text.zh
+        rest, english = text.zh, text.en
         for name in ordered:
             if name.zh in rest:
-                rest = rest.replace(name.zh, "\0")  # a name inside a longer listed name is that name's
-                if not _contains_name(text.en, name.en):
+                rest = rest.replace(name.zh, "\0")  # a name inside a longer listed name is that name's,
+                found = _contains_name(english, name.en)
+                english = english.replace(name.en, "\0")  # and so is its English
+                if not found:
                     findings.append(
                         Finding(
                             text.report, text.unit, f"{name.kind} '{name.zh}' is not given as '{name.en}'", text.path
@@ -418,7 +484,7 @@ def drift(
     contextual: dict[str, list[frozenset[str]]],
 ) -> list[Finding]:
     return (
-        term_drift(texts, glossary, matcher, contextual)
+        term_drift(texts, glossary, matcher, contextual, names)
         + quote_drift(texts, glossary)
         + name_drift(texts, names)
         + figure_drift(texts)
