@@ -31,12 +31,13 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --write-docs docs/benchmark.md
 
-# Debian's Chromium and CJK fonts for the browser tests (without the fonts Chinese renders as boxes).
+# Debian's Chromium and CJK fonts for the browser tests (without the fonts Chinese renders as boxes), and
+# gettext, whose `msgfmt -c` checks the catalogs.
 browser-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null; \
 	fi
 
 lint: $(STAMP)
@@ -56,5 +57,5 @@ clean:
 
 # Refresh the interface-string template and catalogs after editing templates/ (then translate the new entries).
 locales: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --sort-output --project digest --copyright-holder "the digest's translators" -o locales/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ --sort-output --project digest --copyright-holder "the digest's translators" --msgid-bugs-address translators@digest.invalid --version 1 -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete -w 0

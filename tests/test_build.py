@@ -219,3 +219,24 @@ def test_a_build_reads_each_input_once_and_sees_one_version_of_it(tmp_path: Path
         with pytest.raises(FileNotFoundError):
             input_bytes(listed / "missing.txt")
     assert input_bytes(listed / "a.txt") == b"edited during the build"
+
+
+def test_glossary_pages_count_headings_and_front_lines(built_project: Path) -> None:
+    """No entry claims it never occurs: an entry found only in a section heading or a highlight line
+    under a title lists that place, linked, like a paragraph."""
+    from digest.glossary import load_glossary
+    from digest.glossary_corpus import entries_used
+    from digest.pipeline import gather
+    from digest.project import Project
+
+    project = Project(built_project)
+    glossary = load_glossary(project.glossary)
+    used = entries_used(glossary, gather(project).reports)
+    site = built_project / "build" / "site" / "glossary"
+    for entry in glossary.entries:
+        page = (site / entry.id / "index.html").read_text(encoding="utf-8")
+        assert ("This term does not occur in the reports." in page) == (entry.id not in used), entry.id
+    heading = (site / "strike-prevent-manage-control" / "index.html").read_text(encoding="utf-8")
+    assert 'reports/gansu-fengqiao-2021/#jdfxyh-dfgkhddts">§' in heading  # 打防管控 in a heading
+    front = (site / "formula-1551" / "index.html").read_text(encoding="utf-8")
+    assert 'reports/xian-public-order-2023/">¶&#8239;highlight</a>' in front  # in the line under the title

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import io
 import shutil
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,8 +14,8 @@ from hypothesis import strategies as st
 
 from conftest import digest
 from digest.errors import DigestError
-from digest.exchange import export_csv, export_tbx, import_csv, import_tbx
-from digest.glossary import check, load_glossary
+from digest.exchange import export_csv, export_tbx, import_csv, import_tbx, merge
+from digest.glossary import Entry, Glossary, check, load_glossary
 from digest.termmatch import TermMatcher
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -162,17 +164,122 @@ def test_pinyin_disagreement_is_a_warning(broken: Path) -> None:
 
 
 def test_tbx_and_csv_round_trip_unchanged() -> None:
-    assert import_tbx(export_tbx(GLOSSARY), Path("g.tbx")) == GLOSSARY.entries
-    assert import_csv(export_csv(GLOSSARY), Path("g.csv")) == GLOSSARY.entries
+    assert merge(GLOSSARY, import_tbx(export_tbx(GLOSSARY), Path("g.tbx")), Path("g.tbx")) == []
+    assert merge(GLOSSARY, import_csv(export_csv(GLOSSARY), Path("g.csv")), Path("g.csv")) == []
 
 
-def test_translate_toolkit_reads_the_tbx(tmp_path: Path) -> None:
+def _imported(glossary: Glossary, data: bytes, name: str) -> dict[str, Entry]:
+    path = Path(name)
+    patches = import_csv(data, path, glossary) if name.endswith(".csv") else import_tbx(data, path)
+    changed = {c.after.id: c.after for c in merge(glossary, patches, path)}
+    return {e.id: changed.get(e.id, e) for e in glossary.entries}
+
+
+def _edited(entries: dict[str, Entry]) -> Glossary:
+    """The shipped glossary with an edit in every kind of field of one entry, and a new admitted form."""
+    two = entries["two-cards"]
+    terms = (replace(two.terms[0], pinyin="liǎng kǎ", pinyin_confirmed=True), *two.terms[1:])
+    entries = dict(entries)
+    entries["two-cards"] = replace(
+        two,
+        en_preferred='the "two cards"',
+        en_admitted=("phone and bank cards",),
+        usage_note="Keep the quotation marks.",
+        definition_zh=two.definition_zh + "（测试）",
+        subjects=(*two.subjects, "fraud"),
+        terms=terms,
+    )
+    return Glossary(tuple(entries.values()))
+
+
+@pytest.mark.parametrize("fmt", ["tbx", "csv"])
+def test_round_trip_keeps_every_edited_field(fmt: str) -> None:
+    edited = _edited(GLOSSARY.by_id())
+    data = export_tbx(edited) if fmt == "tbx" else export_csv(edited)
+    assert _imported(GLOSSARY, data, f"g.{fmt}") == edited.by_id()
+
+
+def _weblate_csv(glossary: Glossary, change: dict[str, str] | None = None) -> bytes:
+    """A glossary as Weblate's CSV export writes it (translate-toolkit's csv columns): no entry ids, no
+    field of ours beyond the five it knows."""
+    from translate.storage import csvl10n
+
+    store = csvl10n.csvfile()
+    for entry in glossary.entries:
+        for term in entry.terms:
+            unit = store.addsourceunit(term.zh_hans)
+            unit.target = (change or {}).get(entry.id, entry.en_preferred)
+            unit.developer_comments = entry.definition_en
+            unit.translator_comments = entry.usage_note
+    return bytes(store)
+
+
+def test_weblate_csv_changes_only_what_it_holds() -> None:
+    data = _weblate_csv(GLOSSARY, {"two-cards": "telephone and bank cards"})
+    assert data.decode("utf-8").splitlines()[0].startswith('"location","source","target","id","fuzzy"')
+    after = _imported(GLOSSARY, data, "weblate.csv")
+    expected = replace(GLOSSARY.by_id()["two-cards"], en_preferred="telephone and bank cards")
+    assert after == {**GLOSSARY.by_id(), "two-cards": expected}
+
+
+def test_spreadsheet_csv_round_trip() -> None:
+    """Saved by a spreadsheet: BOM, CRLF, columns reordered and renamed in case, empty columns added."""
+    edited = _edited(GLOSSARY.by_id())
+    rows = list(csv.reader(io.StringIO(export_csv(edited).decode("utf-8"))))
+    order = list(reversed(range(len(rows[0]))))
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\r\n")
+    for number, row in enumerate(rows):
+        cells = [row[i].upper() if number == 0 and rows[0][i] == "source" else row[i] for i in order]
+        writer.writerow([*cells, "", ""])
+    writer.writerow(["" for _ in range(len(rows[0]) + 2)])
+    data = b"\xef\xbb\xbf" + out.getvalue().encode("utf-8")
+    assert _imported(GLOSSARY, data, "sheet.csv") == edited.by_id()
+
+
+def test_partial_csv_changes_only_its_columns() -> None:
+    data = "source,target\n两卡,telephone and bank cards\n".encode()
+    after = _imported(GLOSSARY, data, "partial.csv")
+    assert after["two-cards"] == replace(GLOSSARY.by_id()["two-cards"], en_preferred="telephone and bank cards")
+    assert {k: v for k, v in after.items() if k != "two-cards"} == {
+        k: v for k, v in GLOSSARY.by_id().items() if k != "two-cards"
+    }
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"source,target,context\n\xe4\xb8\xa4\xe5\x8d\xa1,,two-cards\n",
+            "would empty the required field 'en_preferred'",
+        ),
+        (b"source,developer_comments\n\xe4\xb8\xa4\xe5\x8d\xa1,\n", "would empty the required field 'definition_en'"),
+        (b"source,entry_status\n\xe4\xb8\xa4\xe5\x8d\xa1,final\n", "status 'final' unknown"),
+        (b"source,target\n\xe4\xb8\x8d\xe5\xad\x98\xe5\x9c\xa8,x\n", "names no entry"),
+        (b"source,target,context\nA,x,a-new-entry\n", "is new, but the file does not give its"),
+    ],
+)
+def test_import_refuses_a_file_that_would_lose_data(data: bytes, message: str) -> None:
+    with pytest.raises(DigestError, match=message) as caught:
+        _imported(GLOSSARY, data, "bad.csv")
+    assert all(p.path == "bad.csv" and p.line for p in caught.value.problems)
+
+
+def test_translate_toolkit_pairs_chinese_with_english(tmp_path: Path) -> None:
     from translate.storage import tbx
 
     store = tbx.tbxfile.parsestring(export_tbx(GLOSSARY))
-    sources = {unit.source for unit in store.units}
     assert len(store.units) == len(GLOSSARY.entries)
-    assert "两队一室" in sources
+    units = {unit.source: unit for unit in store.units}
+    unit = units["两队一室"]
+    assert unit.target == "two teams, one office model"
+    assert [t.text for t in unit.get_source_terms()] == ["两队一室", "一室两队"]
+    assert [t.text for t in unit.get_target_terms()] == ["two teams, one office model", "two teams and one office"]
+    assert [t.text for t in unit.get_target_terms("zh-Hant")] == ["兩隊一室", "一室兩隊"]
+    for unit in store.units:
+        for term in unit.get_target_terms():
+            assert not set(term.text) & set('"“”'), term.text
+            assert not term.text.startswith("the "), term.text
 
 
 def test_csv_has_weblate_columns() -> None:
@@ -185,12 +292,12 @@ def test_export_then_import_changes_no_file(project_copy: Path, tmp_path: Path) 
     for fmt in ("tbx", "csv"):
         out = tmp_path / f"glossary.{fmt}"
         assert digest("glossary", "export", "--format", fmt, "-o", str(out), cwd=project_copy).returncode == 0
-        run = digest("glossary", "import", str(out), cwd=project_copy)
+        run = digest("glossary", "import", str(out), "--apply", cwd=project_copy)
         assert run.returncode == 0 and "0 files changed" in run.stdout, run.stdout + run.stderr
     assert {p.name: p.read_bytes() for p in (project_copy / "glossary").glob("*.yml")} == before
 
 
-def test_import_brings_an_edit_back(project_copy: Path, tmp_path: Path) -> None:
+def test_import_shows_a_diff_and_writes_only_with_apply(project_copy: Path, tmp_path: Path) -> None:
     out = tmp_path / "glossary.csv"
     digest("glossary", "export", "--format", "csv", "-o", str(out), cwd=project_copy)
     with out.open(encoding="utf-8", newline="") as handle:
@@ -202,10 +309,24 @@ def test_import_brings_an_edit_back(project_copy: Path, tmp_path: Path) -> None:
         writer = csv.DictWriter(handle, fieldnames=list(rows[0]))
         writer.writeheader()
         writer.writerows(rows)
+    before = (project_copy / "glossary" / "two-cards.yml").read_bytes()
     run = digest("glossary", "import", str(out), cwd=project_copy)
+    assert run.returncode == 0
+    assert "+  preferred: telephone and bank cards" in run.stdout and "1 would change (dry run" in run.stdout
+    assert (project_copy / "glossary" / "two-cards.yml").read_bytes() == before
+    run = digest("glossary", "import", str(out), "--apply", cwd=project_copy)
     assert "1 files changed" in run.stdout
     entry = load_glossary(project_copy / "glossary").by_id()["two-cards"]
     assert entry.en_preferred == "telephone and bank cards"
+
+
+def test_refused_import_writes_nothing(project_copy: Path, tmp_path: Path) -> None:
+    out = tmp_path / "partial.csv"
+    out.write_text("source,target,developer_comments\n两卡,cards,\n", encoding="utf-8")
+    before = {p.name: p.read_bytes() for p in (project_copy / "glossary").glob("*.yml")}
+    run = digest("glossary", "import", str(out), "--apply", cwd=project_copy)
+    assert run.returncode == 1 and "partial.csv:2: error:" in run.stderr and "Traceback" not in run.stderr
+    assert {p.name: p.read_bytes() for p in (project_copy / "glossary").glob("*.yml")} == before
 
 
 def test_suggest_lists_candidates_with_context(project_copy: Path) -> None:

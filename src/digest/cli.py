@@ -71,12 +71,30 @@ def cmd_glossary(args: argparse.Namespace) -> int:
 
     project = _project(args)
     if args.action == "import":
+        from .exchange import merge
+
+        if not args.file:
+            raise DigestError("glossary import needs a file: digest glossary import FILE.tbx|FILE.csv [--apply]")
         path = Path(args.file)
-        data = path.read_bytes()
-        entries = import_csv(data, path) if path.suffix.lower() == ".csv" else import_tbx(data, path)
-        written = write_entries(entries, project.glossary)
+        try:
+            data = path.read_bytes()
+        except OSError as exc:
+            raise DigestError(Problem(str(path), f"cannot read: {exc.strerror}")) from exc
+        current = load_glossary(project.glossary)
+        is_csv = path.suffix.lower() == ".csv"
+        patches = import_csv(data, path, current) if is_csv else import_tbx(data, path)
+        changes = merge(current, patches, path)
+        for change in changes:
+            sys.stdout.write(change.diff(Path(display_path(project.glossary))))
+        if not args.apply:
+            print(
+                f"read {len(patches)} entries from {display_path(path)}; {len(changes)} would change"
+                + (" (dry run: add --apply to write them)" if changes else "")
+            )
+            return 0
+        written = write_entries(tuple(c.after for c in changes), project.glossary)
         load_glossary(project.glossary)  # what was imported must read back cleanly
-        print(f"imported {len(entries)} entries from {display_path(path)}; {len(written)} files changed")
+        print(f"imported {len(patches)} entries from {display_path(path)}; {len(written)} files changed")
         return 0
     glossary: Glossary = load_glossary(project.glossary)
     if args.action == "export":
@@ -126,26 +144,34 @@ def cmd_translate(args: argparse.Namespace) -> int:
         for report_id, report in sorted(corpus.reports.items()):
             path = catalog_path(project.translations, report_id)
             s = status(report, read_catalog(path) if path.exists() else None)
-            print(f"{report_id:32} {s.total:6} {s.translated:6} {s.percent:3.0f}% {s.fuzzy:6} {s.untranslated:13}")
+            print(f"{report_id:32} {s.total:6} {s.translated:6} {s.percent:3d}% {s.fuzzy:6} {s.untranslated:13}")
             total = [a + b for a, b in zip(total, (s.total, s.translated, s.fuzzy, s.untranslated), strict=True)]
         print(
-            f"{'all':32} {total[0]:6} {total[1]:6} {100 * total[1] / max(total[0], 1):3.0f}% {total[2]:6} {total[3]:13}"
+            f"{'all':32} {total[0]:6} {total[1]:6} {100 * total[1] // max(total[0], 1):3d}% {total[2]:6} {total[3]:13}"
         )
         return 0
     from .build import load_translations
     from .glossary import load_glossary
     from .termmatch import TermMatcher
-    from .translation_check import check_report
+    from .translation_check import check_report, collect_texts, drift, load_contextual, load_names
 
     glossary = load_glossary(project.glossary)
     english, _, _ = load_translations(project, corpus)
     matcher = TermMatcher(glossary.forms())
     findings = [f for r in corpus.reports.values() for f in check_report(r, english[r.id], glossary, matcher)]
+    catalogs = {
+        rid: read_catalog(path) for rid in corpus.reports if (path := catalog_path(project.translations, rid)).exists()
+    }
+    texts = collect_texts(project.root, corpus.reports, catalogs)
+    names = load_names(project.data / "names.yml")
+    contextual = load_contextual(project.data / "renderings.yml", glossary)
+    findings += drift(texts, glossary, matcher, names, contextual)
     for finding in findings:
-        where = display_path(catalog_path(project.translations, finding.report))
+        where = display_path(finding.path or catalog_path(project.translations, finding.report))
         print(f"{where}: {finding.unit}: {finding.message}")
-    print(f"{len(findings)} findings")
-    return 1 if findings else 0
+    failures = [f for f in findings if not f.review]
+    print(f"{len(failures)} findings, {len(findings) - len(failures)} for review")
+    return 1 if failures else 0
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
@@ -202,6 +228,7 @@ def parser() -> argparse.ArgumentParser:
     glossary.add_argument("-o", "--output", help="for export: write here instead of standard output")
     glossary.add_argument("--limit", type=int, default=40, help="for suggest: how many candidates")
     glossary.add_argument("--strict", action="store_true", help="for check: warnings fail too")
+    glossary.add_argument("--apply", action="store_true", help="for import: write the changes (default: show them)")
 
     translate = add("translate", cmd_translate, "Keep the English catalogs in step; report and check them.")
     translate.add_argument("action", choices=["update", "status", "check"])

@@ -58,6 +58,9 @@ class PlannedPage:
     render: Callable[[], str]
 
 
+Occurrence = tuple[SlicedReport, Section | None, Paragraph | None, str]
+"""Where a glossary entry is found: the report, the section and paragraph (none for a front line, no
+paragraph for a heading), and the part: "lead", "text", "heading" or "front:<n>"."""
 MAX_PER_REGION = 100  # paragraphs or occurrences listed per region on one page; the rest are counted
 
 _FRAGMENTS: dict[tuple[str, ...], Markup] = {}
@@ -136,7 +139,7 @@ class Site:
         self._digests: dict[str, ReportDigest] = {}
         self._labels: dict[str, dict[str, str]] = {}
         self._located: dict[str, dict[str, tuple[Section, Paragraph]]] = {}
-        self._occurrences: dict[str, list[tuple[SlicedReport, Section, Paragraph, str]]] = {}
+        self._occurrences: dict[str, list[Occurrence]] = {}
         self._listings: dict[str, list[tuple[dict[str, str], list[Located], int]]] = {}
         self._common: dict[str, dict[str, Any]] = {}
         self.used: set[str] = set()  # entries found anywhere in the corpus, headings and front matter included
@@ -292,21 +295,22 @@ class Site:
         return {"repairs": repairs, "steps": notes, "damaged": damaged}
 
     def concordance(self, entry: Entry, lang: Language, root: str) -> list[dict[str, Any]]:
-        """Every occurrence of an entry, grouped by region, each with its context and paragraph link."""
+        """Every occurrence of an entry, grouped by region, each with its context and link: paragraphs,
+        lead-ins, section headings and the highlight lines under a report's title."""
         groups: dict[str, list[dict[str, Any]]] = defaultdict(list)
         for report, section, paragraph, part in self.occurrences(entry.id):
-            source = paragraph.lead if part == "lead" else paragraph.text
-            if not source:
-                continue
+            anchor, label, source, key = self.occurrence_place(report, section, paragraph, part)
             text = source[lang.script]
-            for match in self.matches(report.id, paragraph.id, part):
+            for match in self.inputs.matches[report.id][key]:
                 if match.entry != entry.id or len(text) != len(source["zh-Hans"]):
                     continue
                 groups[report.normalized.source.region.name(lang.text)].append(
                     {
                         "report": report,
-                        "paragraph": paragraph.id,
-                        "label": self.label(report.id, paragraph.id),
+                        "paragraph": anchor,
+                        "label": label,
+                        "mark": "§" if part == "heading" else "¶",
+                        "kind": label if part.startswith("front:") else "",
                         "before": text[max(0, match.start - 18) : match.start],
                         "term": text[match.start : match.end],
                         "after": text[match.end : match.end + 18],
@@ -317,6 +321,20 @@ class Site:
             {"region": region, "hits": hits[:MAX_PER_REGION], "more": max(0, len(hits) - MAX_PER_REGION)}
             for region, hits in sorted(groups.items())
         ]
+
+    def occurrence_place(
+        self, report: SlicedReport, section: Section | None, paragraph: Paragraph | None, part: str
+    ) -> tuple[str, str, dict[str, str], tuple[str, str]]:
+        """Where an occurrence is: its anchor on the report page, its label, its text and its match key."""
+        if part.startswith("front:"):
+            line = report.outline.front[int(part.removeprefix("front:"))]
+            return "", line.kind, line.text, (part, "")
+        if paragraph is None:
+            assert section is not None and section.heading
+            return section.id, section.label, section.heading, (f"heading:{section.id}", "")
+        source = paragraph.lead if part == "lead" else paragraph.text
+        assert source is not None
+        return paragraph.id, self.label(report.id, paragraph.id), source, (paragraph.id, part)
 
     def measure_chart(self, measure: Measure, lang: Language, root: str) -> Markup:
         bars = []
@@ -450,6 +468,12 @@ class Site:
                 theme_counts[theme_id] += 1
                 if theme_counts[theme_id] <= MAX_PER_REGION:
                     theme_shown[theme_id].append(paragraph.id)
+        outside = {f"heading:{s.id}": s.heading for s in report.outline.sections if s.heading}
+        outside |= {f"front:{i}": line.text for i, line in enumerate(report.outline.front)}
+        for place, shown in outside.items():
+            found = found_here.get((place, ""), [])
+            for entry_id in dict.fromkeys(m.entry for m in found):
+                occurrences[entry_id].append(signature((report.id, place, shown, found, source.region)))
         return ReportDigest(
             signatures,
             frozenset(m.entry for found in found_here.values() for m in found),
@@ -486,18 +510,29 @@ class Site:
             found = self._located[report.id] = {p.id: (s, p) for s, p in report.outline.paragraphs()}
         return found[paragraph_id]
 
-    def occurrences(self, entry_id: str) -> list[tuple[SlicedReport, Section, Paragraph, str]]:
-        """Every paragraph part in which an entry is found, in report and paragraph order."""
+    def occurrences(self, entry_id: str) -> list[Occurrence]:
+        """Every text in which an entry is found, in reading order: the highlight lines under the title
+        ("front:<n>"), then each section's heading (no paragraph) and its paragraphs' lead-ins and texts."""
         found = self._occurrences.get(entry_id)
         if found is None:
             found = self._occurrences[entry_id] = []
             for report in self.reports:
                 if entry_id not in self.digest(report).used:
                     continue
-                for section, paragraph in report.outline.paragraphs():
-                    for part in ("lead", "text"):
-                        if any(m.entry == entry_id for m in self.matches(report.id, paragraph.id, part)):
-                            found.append((report, section, paragraph, part))
+                matches = self.inputs.matches[report.id]
+                for index, line in enumerate(report.outline.front):
+                    hit = any(m.entry == entry_id for m in matches.get((f"front:{index}", ""), ()))
+                    if hit and line.kind not in ("title", "separator"):
+                        found.append((report, None, None, f"front:{index}"))
+                for section in report.outline.sections:
+                    if section.heading and any(
+                        m.entry == entry_id for m in matches.get((f"heading:{section.id}", ""), ())
+                    ):
+                        found.append((report, section, None, "heading"))
+                    for paragraph in section.paragraphs:
+                        for part in ("lead", "text"):
+                            if any(m.entry == entry_id for m in self.matches(report.id, paragraph.id, part)):
+                                found.append((report, section, paragraph, part))
         return found
 
     def citations_signature(self, cited: list[tuple[str, str]]) -> str:

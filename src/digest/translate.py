@@ -22,6 +22,10 @@ from .corpus import SlicedReport
 from .errors import DigestError, Problem
 
 LANGUAGE = "en"
+# Real header values, not Babel's placeholders (`msgfmt -c` warns on those); a translator's tool may
+# replace Last-Translator, and `update` keeps what it wrote.
+TRANSLATOR = "the digest's translators <translators@digest.invalid>"
+BUGS_ADDRESS = "translators@digest.invalid"
 HEADER_COMMENT = """\
 # English translation of {report}: {title}
 # Kept with `digest translate update`; msgctxt is the unit id (a paragraph id is a permalink on the
@@ -93,13 +97,19 @@ def new_catalog(report: SlicedReport, existing: Catalog | None = None) -> Catalo
         header_comment=HEADER_COMMENT.format(title=report.normalized.source.title["en"], report=report.id),
         version="1",
         copyright_holder="the digest's translators",
-        msgid_bugs_address="",
+        msgid_bugs_address=BUGS_ADDRESS,
         creation_date=existing.creation_date if existing is not None else epoch,
         revision_date=existing.revision_date if existing is not None else epoch,
+        last_translator=_kept(existing.last_translator if existing is not None else "", TRANSLATOR),
+        language_team="English",
         fuzzy=False,
     )
-    catalog.language_team = "English"
     return catalog
+
+
+def _kept(value: str, default: str) -> str:
+    """A header value a translator's tool set (Poedit writes Last-Translator), unless it is Babel's placeholder."""
+    return value if value and "EMAIL@ADDRESS" not in value else default
 
 
 def update(report: SlicedReport, existing: Catalog | None) -> tuple[Catalog, dict[str, int]]:
@@ -156,8 +166,10 @@ class Status:
     untranslated: int
 
     @property
-    def percent(self) -> float:
-        return 100.0 * self.translated / self.total if self.total else 100.0
+    def percent(self) -> int:
+        """Whole percent translated, rounded down: 203 of 204 is 99%, never 100% while anything is fuzzy
+        or missing."""
+        return 100 * self.translated // self.total if self.total else 100
 
 
 def translation_map(catalog: Catalog) -> dict[str, tuple[str, bool]]:
