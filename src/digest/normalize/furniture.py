@@ -41,6 +41,11 @@ CLASSES = {
     "blurb": "the reposting site's description of itself",
     "disclosure": "a government information-disclosure table",
 }
+# Lines that are the report's own but carry facts: read, never removed (the outline places them).
+KEPT_CLASSES = {
+    "byline": "the reporter's or writer's line (本报记者 张三 通讯员 李四)",
+    "dateline": "the agency, place and day opening a news story (新华社西安5月12日电（记者 张三）)",
+}
 WHERE = ("top", "bottom", "edge", "any")
 SENTENCE_END = "。！？；!?;"
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -64,6 +69,11 @@ class ChromeRule:
     han_share_max: float | None = None
     segments: tuple[re.Pattern[str], int, int] | None = None  # (separator, at least n pieces, each at most m chars)
     block: int = 0  # following short lines (at most this long, not sentences) belong to the same block
+
+    @property
+    def removes(self) -> bool:
+        """Whether the lines of this class are furniture (removed) or the report's own (only read for facts)."""
+        return self.klass not in KEPT_CLASSES
 
     def matches(self, probe: str) -> re.Match[str] | None:
         """Whether the stripped Simplified line shows this rule's features (its place is checked apart)."""
@@ -106,7 +116,7 @@ def probe(line: str) -> str:
 
 RULE_FIELDS = (
     Field("name", (str,)),
-    Field("class", (str,), doc="one of: " + ", ".join(CLASSES)),
+    Field("class", (str,), doc="one of: " + ", ".join([*CLASSES, *KEPT_CLASSES])),
     Field("about", (str,)),
     Field("pattern", (str,), required=False, doc="a Python regular expression"),
     Field("where", (str,), required=False, doc="top, bottom, edge or any"),
@@ -160,9 +170,14 @@ def _rule(item: LineDict, path: Path) -> tuple[ChromeRule | None, list[Problem]]
             return None
 
     klass, where = item["class"], item.get("where", "edge")
-    if klass not in CLASSES:
+    if klass not in CLASSES and klass not in KEPT_CLASSES:
         problems.append(
-            Problem(str(path), f"unknown class '{klass}'", line=item.line_of("class"), hint="use " + ", ".join(CLASSES))
+            Problem(
+                str(path),
+                f"unknown class '{klass}'",
+                line=item.line_of("class"),
+                hint="use " + ", ".join([*CLASSES, *KEPT_CLASSES]),
+            )
         )
     if where not in WHERE:
         problems.append(
@@ -218,7 +233,7 @@ def match_chrome(line: str, rules: tuple[ChromeRule, ...]) -> tuple[ChromeRule, 
     if not text:
         return None
     for rule in rules:
-        found = rule.matches(text)
+        found = rule.matches(text) if rule.removes else None
         if found:
             return rule, found
     return None
@@ -254,7 +269,9 @@ def classify(text: str, rules: tuple[ChromeRule, ...]) -> dict[int, Label]:
             if found:
                 candidates[index] = Label(rule, found, text_)
                 break
-    prose = [i for i, t in enumerate(probes) if t and i not in candidates and _is_body(t)]
+    prose = [
+        i for i, t in enumerate(probes) if t and _is_body(t) and (i not in candidates or not candidates[i].rule.removes)
+    ]
     first, last = (prose[0], prose[-1]) if prose else (len(lines), -1)
 
     def placed(index: int, where: str) -> bool:
@@ -312,6 +329,7 @@ def removed_lines(text: str, rules: tuple[ChromeRule, ...]) -> tuple[Removed, ..
     return tuple(
         Removed(index + 1, label.rule.klass, label.rule.name, lines[index].strip())
         for index, label in sorted(classify(text, rules).items())
+        if label.rule.removes
     )
 
 
@@ -325,7 +343,7 @@ def chrome_step(rules: tuple[ChromeRule, ...]) -> Any:
     """The step that takes the maintained furniture rules (data/chrome.yml): the lines they classify are removed."""
 
     def site_chrome(text: str) -> str:
-        labels = classify(text, rules)
+        labels = {i for i, label in classify(text, rules).items() if label.rule.removes}
         return "\n".join(line for index, line in enumerate(text.split("\n")) if index not in labels)
 
     return site_chrome
