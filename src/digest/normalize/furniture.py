@@ -114,6 +114,12 @@ def probe(line: str) -> str:
     return str(_t2s().convert(line.strip().replace("\xa0", " ").replace("\u3000", " ")))
 
 
+def _probes(text: str) -> list[str]:
+    """Every line as `probe` gives it, converted in one call (OpenCC keeps the line breaks)."""
+    converted = str(_t2s().convert(text.replace("\xa0", " ").replace("\u3000", " ")))
+    return [line.strip() for line in converted.split("\n")]
+
+
 RULE_FIELDS = (
     Field("name", (str,)),
     Field("class", (str,), doc="one of: " + ", ".join([*CLASSES, *KEPT_CLASSES])),
@@ -259,7 +265,9 @@ def classify(text: str, rules: tuple[ChromeRule, ...]) -> dict[int, Label]:
     Han characters and punctuation that no rule claims); rules marked `top`, `bottom` or `edge` only act there.
     """
     lines = text.split("\n")
-    probes = [probe(line) for line in lines]
+    probes = _probes(text)
+    if len(probes) != len(lines):
+        probes = [probe(line) for line in lines]
     candidates: dict[int, Label] = {}
     for index, text_ in enumerate(probes):
         if not text_:
@@ -314,23 +322,42 @@ def facts_of(label: Label) -> dict[str, str]:
     return facts
 
 
+@dataclass(frozen=True)
+class Furniture:
+    """One page's furniture, classified once: what the step removes, the facts, the ledger's account."""
+
+    text: str
+    labels: dict[int, Label]
+
+    def facts(self) -> dict[str, str]:
+        """The facts the page's lines carry (publisher, dates, editor, reporter, index number), first seen first."""
+        facts: dict[str, str] = {}
+        for index in sorted(self.labels):
+            for key, value in facts_of(self.labels[index]).items():
+                facts.setdefault(key, value)
+        return facts
+
+    def removed(self) -> tuple[Removed, ...]:
+        lines = self.text.split("\n")
+        return tuple(
+            Removed(index + 1, label.rule.klass, label.rule.name, lines[index].strip())
+            for index, label in sorted(self.labels.items())
+            if label.rule.removes
+        )
+
+    def without(self) -> str:
+        """The page with its furniture lines removed."""
+        gone = {i for i, label in self.labels.items() if label.rule.removes}
+        return "\n".join(line for index, line in enumerate(self.text.split("\n")) if index not in gone)
+
+
+def furniture(text: str, rules: tuple[ChromeRule, ...]) -> Furniture:
+    return Furniture(text, classify(text, rules))
+
+
 def chrome_facts(text: str, rules: tuple[ChromeRule, ...]) -> dict[str, str]:
-    """The facts that a report's site furniture carries (publisher, dates, editor, index number), first seen first."""
-    facts: dict[str, str] = {}
-    labels = classify(text, rules)
-    for index in sorted(labels):
-        for key, value in facts_of(labels[index]).items():
-            facts.setdefault(key, value)
-    return facts
-
-
-def removed_lines(text: str, rules: tuple[ChromeRule, ...]) -> tuple[Removed, ...]:
-    lines = text.split("\n")
-    return tuple(
-        Removed(index + 1, label.rule.klass, label.rule.name, lines[index].strip())
-        for index, label in sorted(classify(text, rules).items())
-        if label.rule.removes
-    )
+    """The facts that a page's furniture, bylines and datelines carry."""
+    return furniture(text, rules).facts()
 
 
 CHROME_SUMMARY = (
@@ -343,7 +370,6 @@ def chrome_step(rules: tuple[ChromeRule, ...]) -> Any:
     """The step that takes the maintained furniture rules (data/chrome.yml): the lines they classify are removed."""
 
     def site_chrome(text: str) -> str:
-        labels = {i for i, label in classify(text, rules).items() if label.rule.removes}
-        return "\n".join(line for index, line in enumerate(text.split("\n")) if index not in labels)
+        return furniture(text, rules).without()
 
     return site_chrome
