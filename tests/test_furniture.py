@@ -11,7 +11,7 @@ import yaml
 from digest.errors import DigestError
 from digest.ingest import HAN
 from digest.normalize import normalize_text
-from digest.normalize.furniture import CLASSES, chrome_rules
+from digest.normalize.furniture import CLASSES, chrome_rules, classify
 from digest.slicing import Outline, slice_report
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -49,7 +49,7 @@ def test_cases_cover_fifteen_kinds_of_site_and_every_rule() -> None:
     assert len(CASES) >= 15
     used = set()
     for case in CASES.values():
-        used |= {r.rule for r in normalize_text(_page(case), (), CHROME).furniture}
+        used |= {label.rule.name for label in classify(_page(case), CHROME).values()}
     assert {rule.name for rule in CHROME} <= used, "a rule with no labelled case"
     labels = {label for case in CASES.values() for label, _ in case["lines"]}
     assert labels <= KEPT | set(CLASSES)

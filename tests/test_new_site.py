@@ -61,6 +61,7 @@ def test_a_page_from_an_unfamiliar_site_comes_out_clean(tmp_path: Path) -> None:
     assert report["facts"]["published"] == "2023-06-18"
     assert report["facts"]["source"] == "榆林市公安局"
     assert report["facts"]["editor"] == "郑三"
+    assert (report["facts"]["reporter"], report["facts"]["correspondent"]) == ("周一", "吴二")
 
     ledger = json.loads((project / "build" / "normalized" / "yulin-police-2023.ledger.json").read_text("utf-8"))
     classes = [(f["line"], f["class"]) for f in ledger["furniture"]]

@@ -6,10 +6,11 @@ edit each step made, so the raw text can be rebuilt exactly and every change exp
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from . import layout  # noqa: F401  (registers its steps)
-from .furniture import Removed, removed_lines
+from .furniture import Removed, furniture
 from .ledger import Edit, StepRecord, apply, diff, invert, map_back
 from .mojibake import find_suspects
 from .steps import (
@@ -19,8 +20,6 @@ from .steps import (
     REPAIRS_SUMMARY,
     ChromeRule,
     Repair,
-    chrome_facts,
-    chrome_step,
     repairs_step,
 )
 
@@ -99,7 +98,7 @@ def normalize_text(text: str, repairs: tuple[Repair, ...] = (), chrome: tuple[Ch
     facts: dict[str, str] = {}
     applied: list[Repair] = []
     unused: list[Repair] = []
-    furniture: tuple[Removed, ...] = ()
+    removed: tuple[Removed, ...] = ()
     raw = text
     for name in ORDER:
         if name == "maintainer_repairs":
@@ -107,9 +106,10 @@ def normalize_text(text: str, repairs: tuple[Repair, ...] = (), chrome: tuple[Ch
                 (applied if repair.find in text else unused).append(repair)
             run = repairs_step(repairs)
         elif name == "site_chrome":
-            facts = chrome_facts(text, chrome)
-            furniture = tuple(_raw_removed(text, removed, records, raw) for removed in removed_lines(text, chrome))
-            run = chrome_step(chrome)
+            page = furniture(text, chrome)
+            facts = page.facts()
+            removed = tuple(_raw_removed(text, line, records, raw) for line in page.removed())
+            run = _returning(page.without())
         else:
             run = REGISTRY[name].run
         after = run(text)
@@ -123,7 +123,12 @@ def normalize_text(text: str, repairs: tuple[Repair, ...] = (), chrome: tuple[Ch
         converted = run(text)
         texts[script] = converted
         branches[script] = StepRecord(name, diff(text, converted))
-    return Normalized(texts, tuple(records), branches, facts, suspects, tuple(applied), tuple(unused), furniture)
+    return Normalized(texts, tuple(records), branches, facts, suspects, tuple(applied), tuple(unused), removed)
+
+
+def _returning(result: str) -> Callable[[str], str]:
+    """The furniture step, already worked out on this very text when it was classified for facts and ledger."""
+    return lambda _text: result
 
 
 def _raw_removed(text: str, removed: Removed, records: list[StepRecord], raw: str) -> Removed:

@@ -41,6 +41,11 @@ CLASSES = {
     "blurb": "the reposting site's description of itself",
     "disclosure": "a government information-disclosure table",
 }
+# Lines that are the report's own but carry facts: read, never removed (the outline places them).
+KEPT_CLASSES = {
+    "byline": "the reporter's or writer's line (本报记者 张三 通讯员 李四)",
+    "dateline": "the agency, place and day opening a news story (新华社西安5月12日电（记者 张三）)",
+}
 WHERE = ("top", "bottom", "edge", "any")
 SENTENCE_END = "。！？；!?;"
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
@@ -64,6 +69,11 @@ class ChromeRule:
     han_share_max: float | None = None
     segments: tuple[re.Pattern[str], int, int] | None = None  # (separator, at least n pieces, each at most m chars)
     block: int = 0  # following short lines (at most this long, not sentences) belong to the same block
+
+    @property
+    def removes(self) -> bool:
+        """Whether the lines of this class are furniture (removed) or the report's own (only read for facts)."""
+        return self.klass not in KEPT_CLASSES
 
     def matches(self, probe: str) -> re.Match[str] | None:
         """Whether the stripped Simplified line shows this rule's features (its place is checked apart)."""
@@ -104,9 +114,15 @@ def probe(line: str) -> str:
     return str(_t2s().convert(line.strip().replace("\xa0", " ").replace("\u3000", " ")))
 
 
+def _probes(text: str) -> list[str]:
+    """Every line as `probe` gives it, converted in one call (OpenCC keeps the line breaks)."""
+    converted = str(_t2s().convert(text.replace("\xa0", " ").replace("\u3000", " ")))
+    return [line.strip() for line in converted.split("\n")]
+
+
 RULE_FIELDS = (
     Field("name", (str,)),
-    Field("class", (str,), doc="one of: " + ", ".join(CLASSES)),
+    Field("class", (str,), doc="one of: " + ", ".join([*CLASSES, *KEPT_CLASSES])),
     Field("about", (str,)),
     Field("pattern", (str,), required=False, doc="a Python regular expression"),
     Field("where", (str,), required=False, doc="top, bottom, edge or any"),
@@ -160,9 +176,14 @@ def _rule(item: LineDict, path: Path) -> tuple[ChromeRule | None, list[Problem]]
             return None
 
     klass, where = item["class"], item.get("where", "edge")
-    if klass not in CLASSES:
+    if klass not in CLASSES and klass not in KEPT_CLASSES:
         problems.append(
-            Problem(str(path), f"unknown class '{klass}'", line=item.line_of("class"), hint="use " + ", ".join(CLASSES))
+            Problem(
+                str(path),
+                f"unknown class '{klass}'",
+                line=item.line_of("class"),
+                hint="use " + ", ".join([*CLASSES, *KEPT_CLASSES]),
+            )
         )
     if where not in WHERE:
         problems.append(
@@ -218,7 +239,7 @@ def match_chrome(line: str, rules: tuple[ChromeRule, ...]) -> tuple[ChromeRule, 
     if not text:
         return None
     for rule in rules:
-        found = rule.matches(text)
+        found = rule.matches(text) if rule.removes else None
         if found:
             return rule, found
     return None
@@ -244,7 +265,9 @@ def classify(text: str, rules: tuple[ChromeRule, ...]) -> dict[int, Label]:
     Han characters and punctuation that no rule claims); rules marked `top`, `bottom` or `edge` only act there.
     """
     lines = text.split("\n")
-    probes = [probe(line) for line in lines]
+    probes = _probes(text)
+    if len(probes) != len(lines):
+        probes = [probe(line) for line in lines]
     candidates: dict[int, Label] = {}
     for index, text_ in enumerate(probes):
         if not text_:
@@ -254,7 +277,9 @@ def classify(text: str, rules: tuple[ChromeRule, ...]) -> dict[int, Label]:
             if found:
                 candidates[index] = Label(rule, found, text_)
                 break
-    prose = [i for i, t in enumerate(probes) if t and i not in candidates and _is_body(t)]
+    prose = [
+        i for i, t in enumerate(probes) if t and _is_body(t) and (i not in candidates or not candidates[i].rule.removes)
+    ]
     first, last = (prose[0], prose[-1]) if prose else (len(lines), -1)
 
     def placed(index: int, where: str) -> bool:
@@ -297,22 +322,42 @@ def facts_of(label: Label) -> dict[str, str]:
     return facts
 
 
+@dataclass(frozen=True)
+class Furniture:
+    """One page's furniture, classified once: what the step removes, the facts, the ledger's account."""
+
+    text: str
+    labels: dict[int, Label]
+
+    def facts(self) -> dict[str, str]:
+        """The facts the page's lines carry (publisher, dates, editor, reporter, index number), first seen first."""
+        facts: dict[str, str] = {}
+        for index in sorted(self.labels):
+            for key, value in facts_of(self.labels[index]).items():
+                facts.setdefault(key, value)
+        return facts
+
+    def removed(self) -> tuple[Removed, ...]:
+        lines = self.text.split("\n")
+        return tuple(
+            Removed(index + 1, label.rule.klass, label.rule.name, lines[index].strip())
+            for index, label in sorted(self.labels.items())
+            if label.rule.removes
+        )
+
+    def without(self) -> str:
+        """The page with its furniture lines removed."""
+        gone = {i for i, label in self.labels.items() if label.rule.removes}
+        return "\n".join(line for index, line in enumerate(self.text.split("\n")) if index not in gone)
+
+
+def furniture(text: str, rules: tuple[ChromeRule, ...]) -> Furniture:
+    return Furniture(text, classify(text, rules))
+
+
 def chrome_facts(text: str, rules: tuple[ChromeRule, ...]) -> dict[str, str]:
-    """The facts that a report's site furniture carries (publisher, dates, editor, index number), first seen first."""
-    facts: dict[str, str] = {}
-    labels = classify(text, rules)
-    for index in sorted(labels):
-        for key, value in facts_of(labels[index]).items():
-            facts.setdefault(key, value)
-    return facts
-
-
-def removed_lines(text: str, rules: tuple[ChromeRule, ...]) -> tuple[Removed, ...]:
-    lines = text.split("\n")
-    return tuple(
-        Removed(index + 1, label.rule.klass, label.rule.name, lines[index].strip())
-        for index, label in sorted(classify(text, rules).items())
-    )
+    """The facts that a page's furniture, bylines and datelines carry."""
+    return furniture(text, rules).facts()
 
 
 CHROME_SUMMARY = (
@@ -325,7 +370,6 @@ def chrome_step(rules: tuple[ChromeRule, ...]) -> Any:
     """The step that takes the maintained furniture rules (data/chrome.yml): the lines they classify are removed."""
 
     def site_chrome(text: str) -> str:
-        labels = classify(text, rules)
-        return "\n".join(line for index, line in enumerate(text.split("\n")) if index not in labels)
+        return furniture(text, rules).without()
 
     return site_chrome
