@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import dataclasses
+import re
 import shutil
 import subprocess
 from pathlib import Path
@@ -51,7 +52,7 @@ def test_every_report_is_fully_translated() -> None:
 def test_translate_check_is_clean() -> None:
     run = digest("translate", "check")
     assert run.returncode == 0, run.stdout
-    assert run.stdout.strip().endswith("0 findings, 11 for review"), run.stdout
+    assert re.search(r"\n0 findings, \d+ for review$", run.stdout.strip()), run.stdout
 
 
 def test_update_adds_marks_fuzzy_and_obsoletes() -> None:

@@ -430,7 +430,10 @@ def figure_drift(texts: list[Text]) -> list[Finding]:
 
 # --- (4) renderings inside longer compounds: for review -----------------------------------------------
 
-NOUN_TAGS = ("n", "nz", "vn", "b", "an", "nt")
+NOT_A_MODIFIER = re.compile(
+    r"^(?:推进|深化|加强|建设|发展|坚持|实施|开展|推动|组织|打造|依托|构建|落实|完善|健全|强化|提升|优化|创新|实现|"
+    r"拓展|办理|聘任|激发|确保|全面|积极|持续|不断|进一步|全市|全省|全国|全县|各级|各类|.*[名个项起件支批次])$"
+)
 ENGLISH_FILLER = re.compile(
     r"\b(the|a|an|of|and|or|in|on|at|to|for|by|with|from|as|its|their|our|his|her|all|every|each|such|"
     r"was|were|is|are|be|been|has|have|had|we|it|they|this|that|these|those)\b|\w+(ed|ing|ly)\b"
@@ -438,12 +441,10 @@ ENGLISH_FILLER = re.compile(
 
 
 def forced_renderings(texts: list[Text], glossary: Glossary, matcher: TermMatcher) -> list[Finding]:
-    """Occurrences where a term is the head of a longer Chinese compound whose modifier is a noun
-    (交通数字警务室) and the English puts lower-case modifiers in front of a rendering that already has its
+    """Occurrences where a term is the head of a longer Chinese compound, a word of two or more characters
+    (not a verb or a scope word from NOT_A_MODIFIER) right before it (交通数字警务室) and the English puts lower-case modifiers in front of a rendering that already has its
     own (digital traffic community policing office): the glossary's rendering may have been applied where
     the compound means something narrower. A person decides; nothing is changed or failed."""
-    import jieba.posseg
-
     entries = glossary.by_id()
     findings = []
     for text in texts:
@@ -456,8 +457,8 @@ def forced_renderings(texts: list[Text], glossary: Glossary, matcher: TermMatche
             if rendering is None or " " not in bare:
                 continue
             clause = re.split(r"[，。；：、“”（）《》！？\s\d]", text.zh[: match.start])[-1]
-            words = list(jieba.posseg.cut(clause[-6:])) if clause else []
-            if not words or len(words[-1].word) < 2 or not words[-1].flag.startswith(NOUN_TAGS):
+            words = list(matcher.tokenizer.cut(clause[-6:], HMM=False)) if clause else []
+            if not words or len(words[-1]) < 2 or not HAN_RUN.fullmatch(words[-1]) or NOT_A_MODIFIER.match(words[-1]):
                 continue
             head = re.escape(bare.split()[0])
             pattern = rf"(?<![A-Za-z'])([a-z][a-z-]+ [a-z][a-z-]+) (?i:{head})"
@@ -468,7 +469,7 @@ def forced_renderings(texts: list[Text], glossary: Glossary, matcher: TermMatche
                 Finding(
                     text.report,
                     text.unit,
-                    f"review: '{words[-1].word}{match.form}' rendered '{found[1]} {bare}' with the glossary's"
+                    f"review: '{words[-1]}{match.form}' rendered '{found[1]} {bare}' with the glossary's"
                     f" '{rendering}' (entry {entry.id}): does it fit here?",
                     review=True,
                 )
