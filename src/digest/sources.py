@@ -19,6 +19,8 @@ SCRIPTS = ("zh-Hans", "zh-Hant")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?(?:/\d{4}(?:-\d{2}(?:-\d{2})?)?)?$")
 
+MAX_ID = 100  # file names such as <id>.zh-Hant.txt and <id>.ledger.json must stay under 255 bytes
+
 SIDECAR_FIELDS = (
     Field("id", (str,), doc="a stable readable slug, e.g. xian-public-order-2023"),
     Field("source_file", (str,), doc="the raw file's name, beside this sidecar"),
@@ -106,6 +108,15 @@ def load_sidecar(path: Path, read: YamlReader = load_yaml) -> ReportSource:
     line = data.line_of
     if not SLUG.match(data["id"]):
         problems.append(Problem(str(path), f"id '{data['id']}' is not a slug", line("id"), "use a-z, 0-9 and hyphens"))
+    elif len(data["id"]) > MAX_ID:
+        problems.append(
+            Problem(
+                str(path),
+                f"id is {len(data['id'])} characters, too long for the file names made from it",
+                line("id"),
+                f"keep it to {MAX_ID} characters",
+            )
+        )
     raw_path = path.parent / data["source_file"]
     confined = _confinement(path, data["source_file"], line("source_file"))
     if confined:
