@@ -31,12 +31,13 @@ serve: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python scripts/bench.py --write-docs docs/benchmark.md
 
-# Debian's Chromium and CJK fonts for the browser tests (without the fonts Chinese renders as boxes).
+# Debian's Chromium and CJK fonts for the browser tests (without the fonts Chinese renders as boxes), and
+# gettext for the test that checks the shipped catalogs with `msgfmt -c`.
 browser-deps:
-	@if ! command -v chromium >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
+	@if ! command -v chromium >/dev/null || ! command -v msgfmt >/dev/null || ! fc-list 2>/dev/null | grep -qi 'Noto Sans CJK'; then \
 		SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
 		$$SUDO apt-get update -qq && \
-		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk >/dev/null; \
+		DEBIAN_FRONTEND=noninteractive $$SUDO apt-get install -y -qq chromium fonts-noto-cjk gettext >/dev/null; \
 	fi
 
 lint: $(STAMP)
