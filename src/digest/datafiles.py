@@ -11,7 +11,8 @@ from typing import Any
 import yaml
 
 from .cache import Cache, input_bytes, key
-from .errors import Problem, fail
+from .controls import invisible_problems
+from .errors import DigestError, Problem, fail
 
 
 class LineDict(dict[str, Any]):
@@ -75,6 +76,9 @@ def load_yaml(path: Path) -> Any:
         raise fail(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})", hint="save the file as UTF-8") from exc
     except OSError as exc:
         raise fail(path, f"cannot read: {exc.strerror}") from exc
+    hidden = invisible_problems(text, path)
+    if hidden:
+        raise DigestError(hidden)
     try:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:

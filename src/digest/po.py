@@ -3,7 +3,7 @@
 Babel's reader is lenient where a translation would be lost without a word: it reads an unterminated
 string up to the end of the line and goes on, and of two entries for one unit (a merge conflict resolved
 badly) it keeps one. This check follows GNU gettext's grammar, as `msgfmt -c` does, and reports each such
-fault with its line; comments (`#`, `#.`, `#:`, `#,`, `#|`, obsolete `#~`) are not checked.
+fault with its line, as it does invisible controls (see controls.py); comments (`#`, `#.`, `#:`, `#,`, `#|`, obsolete `#~`) are not checked.
 """
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from .controls import invisible_problems
 from .errors import DigestError, Problem
 
 STRING = r'"(?:[^"\\]|\\["\\abfnrtv?]|\\[0-7]{1,3}|\\x[0-9A-Fa-f]+)*"'
@@ -27,7 +28,7 @@ def _fault(path: Path, line: int, message: str, hint: str = HINT) -> Problem:
 def check_po(data: bytes, path: Path) -> None:
     """Raise a located DigestError for every syntax fault and every duplicate entry in a PO file's bytes."""
     text = data.decode("utf-8", errors="replace").removeprefix("\ufeff")
-    problems: list[Problem] = []
+    problems: list[Problem] = invisible_problems(text, path)
     seen: dict[tuple[str, str], int] = {}
     entry: dict[str, str] = {}
     entry_line = 0

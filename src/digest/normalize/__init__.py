@@ -39,6 +39,7 @@ __all__ = [
 # the damage as it was scraped (ASCII `?`, no full-width folding yet).
 ORDER = (
     "control_characters",
+    "invisible_controls",
     "pinyin_annotations",
     "html_residue",
     "mojibake_realignment",
