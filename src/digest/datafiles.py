@@ -140,10 +140,15 @@ def check_fields(mapping: Any, fields: Iterable[Field], path: Path, what: str) -
     return problems
 
 
+KIND_NAMES = {bool: "true/false", str: "text", int: "a number", float: "a number", list: "a list", dict: "a mapping"}
+
+
 def _kind_name(kind: type) -> str:
-    return {str: "text", int: "a number", float: "a number", list: "a list", dict: "a mapping", bool: "true/false"}.get(
-        kind, kind.__name__
-    )
+    """What a maintainer calls a YAML value's type: never the name of a class of ours (LineList is a list)."""
+    for base in kind.__mro__:
+        if base in KIND_NAMES:
+            return KIND_NAMES[base]
+    return "nothing" if kind is type(None) else kind.__name__
 
 
 YamlReader = Callable[[Path], Any]
