@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
+import io
+import re
 import shutil
 from pathlib import Path
 
@@ -164,6 +167,17 @@ def test_pinyin_disagreement_is_a_warning(broken: Path) -> None:
 def test_tbx_and_csv_round_trip_unchanged() -> None:
     assert import_tbx(export_tbx(GLOSSARY), Path("g.tbx")) == GLOSSARY.entries
     assert import_csv(export_csv(GLOSSARY), Path("g.csv")) == GLOSSARY.entries
+
+
+@pytest.mark.parametrize("text", ["=HYPERLINK(\"http://x\")", "+1", "-2+3", "@SUM(A1)", "'=already", "''+x", "'plain"])
+def test_csv_cells_never_start_a_formula_and_still_round_trip(text: str) -> None:
+    entry = dataclasses.replace(GLOSSARY.entries[0], en_preferred=text, definition_en=text, equivalence_note=text)
+    glossary = dataclasses.replace(GLOSSARY, entries=(entry,))
+    data = export_csv(glossary)
+    for row in csv.DictReader(io.StringIO(data.decode())):
+        for name in ("target", "developer_comments", "equivalence_note"):
+            assert not re.match(r"[=+\-@\t\r]", row[name]), row[name]
+    assert import_csv(data, Path("g.csv")) == (entry,)
 
 
 def test_translate_toolkit_reads_the_tbx(tmp_path: Path) -> None:
