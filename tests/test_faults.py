@@ -182,7 +182,7 @@ def test_disk_full_while_writing_pages_is_a_located_error(
     [
         (errno.ENOSPC, "the disk is full: free some space"),
         (errno.EROFS, "the file system is read-only"),
-        (errno.EACCES, "permission denied: give your user read access"),
+        (errno.EACCES, "give your user read access to the inputs"),
         (errno.ENAMETOOLONG, "the name is too long for the file system"),
         (errno.EPERM, "immutable"),
         (errno.ENOENT, "a link that points nowhere"),
@@ -226,7 +226,7 @@ def test_an_unreadable_raw_file_is_a_located_error(
     monkeypatch.setattr(Path, "read_bytes", denied)
     assert main(["--root", str(project_copy), "build", "--no-site"]) == 1
     line = _error_line(capsys)
-    assert "003_cacb8ca68be18fb9.txt: error: permission denied (permission denied: give your user" in line
+    assert "003_cacb8ca68be18fb9.txt: error: permission denied (give your user read access" in line
 
 
 @pytest.mark.skipif(os.geteuid() == 0, reason="root reads any file whatever its mode")
