@@ -157,6 +157,7 @@ def test_payload_shows_as_text_at_each_sink(hostile_site: Path, page: str, where
     found = doc.xpath(where)
     text = " ".join(f if isinstance(f, str) else f.text_content() for f in found)
     assert f"<script>{MARK}()</script>" in text, f"{page} {where}: the payload is not shown as text"
+    assert "{{ 7*7 }}" in text, f"{page} {where}: template syntax in the input was run or altered"
 
 
 def _strings(value: object) -> list[str]:
