@@ -164,8 +164,6 @@ def load_sidecar(path: Path, read: YamlReader = load_yaml) -> ReportSource:
         raise DigestError(problems)
     assert isinstance(data, LineDict)
     problems += schema_problems(data, path)
-    if problems:
-        raise DigestError(problems)
     line = data.line_of
     if not SLUG.match(data["id"]):
         problems.append(Problem(str(path), f"id '{data['id']}' is not a slug", line("id"), "use a-z, 0-9 and hyphens"))
