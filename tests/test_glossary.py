@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import csv
+import dataclasses
 import io
+import re
 import shutil
 from dataclasses import replace
 from pathlib import Path
@@ -263,6 +265,17 @@ def test_import_refuses_a_file_that_would_lose_data(data: bytes, message: str) -
     with pytest.raises(DigestError, match=message) as caught:
         _imported(GLOSSARY, data, "bad.csv")
     assert all(p.path == "bad.csv" and p.line for p in caught.value.problems)
+
+
+@pytest.mark.parametrize("text", ['=HYPERLINK("http://x")', "+1", "-2+3", "@SUM(A1)", "'=already", "''+x", "'plain"])
+def test_csv_cells_never_start_a_formula_and_still_round_trip(text: str) -> None:
+    entry = dataclasses.replace(GLOSSARY.entries[0], en_preferred=text, definition_en=text, equivalence_note=text)
+    glossary = dataclasses.replace(GLOSSARY, entries=(entry,))
+    data = export_csv(glossary)
+    for row in csv.DictReader(io.StringIO(data.decode())):
+        for name in ("target", "developer_comments", "equivalence_note"):
+            assert not re.match(r"[=+\-@\t\r]", row[name]), row[name]
+    assert _imported(glossary, data, "g.csv")[entry.id] == entry
 
 
 def test_translate_toolkit_pairs_chinese_with_english(tmp_path: Path) -> None:

@@ -27,6 +27,7 @@ PAYLOAD = (
     f"<img src=x onerror={MARK}()><svg onload={MARK}()>\"' &amp; {{{{ 7*7 }}}} "
     f"[link](javascript:{MARK}()) ]]> --> {MARK}"
 )
+BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 EVENT_ATTRIBUTE = re.compile(r"^on[a-z]+$")
 
 
@@ -51,6 +52,9 @@ def _poison(project: Path) -> None:
         data["region"]["city"][lang] = f"{PAYLOAD} city"
     data["notes"] = PAYLOAD
     sidecar.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+
+    raw = project / "source_texts" / "003_cacb8ca68be18fb9.txt"
+    raw.write_bytes(raw.read_bytes() + "西安市公安局\u202e。局安公市安西\u202c再次强调\u2067甲\u2069。\n".encode())
 
     entry = project / "glossary" / "actual-population.yml"
     gloss = yaml.safe_load(entry.read_text(encoding="utf-8"))
@@ -124,6 +128,8 @@ def test_no_element_or_attribute_comes_from_input(hostile_site: Path) -> None:
         title = doc.find(".//title")
         if title is not None and PAYLOAD.split(" {{")[0][:40] in title.text_content():
             shown += 1
+        if BIDI.search(page.read_text(encoding="utf-8")):
+            injected.append(f"{page.relative_to(hostile_site)}: a bidi control")
     assert not injected, "\n".join(injected[:20])
     assert shown >= 3, "the payload should be visible, as text, in page titles"
 
@@ -151,6 +157,7 @@ def test_payload_shows_as_text_at_each_sink(hostile_site: Path, page: str, where
     found = doc.xpath(where)
     text = " ".join(f if isinstance(f, str) else f.text_content() for f in found)
     assert f"<script>{MARK}()</script>" in text, f"{page} {where}: the payload is not shown as text"
+    assert "{{ 7*7 }}" in text, f"{page} {where}: template syntax in the input was run or altered"
 
 
 def _strings(value: object) -> list[str]:

@@ -36,6 +36,8 @@ def _wait_for(url: str, needle: str, seconds: float) -> str:
 
 
 def test_serve_regenerates_an_edited_translation(project_copy: Path) -> None:
+    """With the editor's lock link (dangling, as Emacs makes it) beside the catalog being edited."""
+    (project_copy / "translations" / "en" / ".#gansu-fengqiao-2021.po").symlink_to("someone@host.4242:1700000000")
     port = _free_port()
     server = subprocess.Popen(
         [sys.executable, "-m", "digest.cli", "--root", str(project_copy), "serve", "--port", str(port)],

@@ -21,11 +21,12 @@ from .exchange import export_csv, export_tbx
 from .glossary import Glossary, check, load_glossary
 from .glossary_corpus import corpus_problems
 from .i18n import LANGUAGES, install, translations
+from .lock import build_lock
 from .measures import measures_data
 from .normalize.report import write_normalized
 from .pipeline import Corpus, gather, match_terms, terminal_progress
 from .project import Project
-from .publish import SyncResult, run_mkdocs, sync_tree
+from .publish import SyncResult, clean_leftovers, run_mkdocs, sync_tree
 from .render import environment
 from .site import Site, SiteInputs
 from .translate import catalog_path, read_catalog, status, translation_map, units
@@ -228,8 +229,14 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
     """Run every stage; with `site`, finish with MkDocs into build/site.
 
     Nothing is written until everything has been read and checked; a build whose inputs are unchanged
-    since the last successful one does no work at all.
+    since the last successful one does no work at all. One build at a time holds build/.lock.
     """
+    with build_lock(project.build):
+        clean_leftovers(project.site)
+        return _locked_build(project, strict, site, force)
+
+
+def _locked_build(project: Project, strict: bool, site: bool, force: bool) -> BuildOutcome:
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .cache import input_files
+from .controls import invisible_problems
 from .corpus import SlicedReport
 from .errors import DigestError, Problem
 
@@ -82,7 +83,12 @@ def load_articles(folder: Path, reports: dict[str, SlicedReport]) -> dict[tuple[
                 Problem(str(path), f"unknown language suffix '{lang}'", hint="name files <id>.en.md or <id>.zh-Hans.md")
             )
             continue
-        article, found = parse_article(path.read_text(encoding="utf-8"), path, reports)
+        text = path.read_text(encoding="utf-8")
+        hidden = invisible_problems(text, path)
+        if hidden:
+            problems += hidden
+            continue
+        article, found = parse_article(text, path, reports)
         problems += found
         articles[(name, lang)] = article
     if problems:

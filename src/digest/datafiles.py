@@ -11,7 +11,8 @@ from typing import Any
 import yaml
 
 from .cache import Cache, input_bytes, key
-from .errors import Problem, fail
+from .controls import invisible_problems
+from .errors import DigestError, Problem, fail
 
 
 class LineDict(dict[str, Any]):
@@ -75,6 +76,9 @@ def load_yaml(path: Path) -> Any:
         raise fail(path, f"not UTF-8 text ({exc.reason} at byte {exc.start})", hint="save the file as UTF-8") from exc
     except OSError as exc:
         raise fail(path, f"cannot read: {exc.strerror}") from exc
+    hidden = invisible_problems(text, path)
+    if hidden:
+        raise DigestError(hidden)
     try:
         return yaml.load(text, Loader=_LineLoader)
     except yaml.MarkedYAMLError as exc:
@@ -136,10 +140,15 @@ def check_fields(mapping: Any, fields: Iterable[Field], path: Path, what: str) -
     return problems
 
 
+KIND_NAMES = {bool: "true/false", str: "text", int: "a number", float: "a number", list: "a list", dict: "a mapping"}
+
+
 def _kind_name(kind: type) -> str:
-    return {str: "text", int: "a number", float: "a number", list: "a list", dict: "a mapping", bool: "true/false"}.get(
-        kind, kind.__name__
-    )
+    """What a maintainer calls a YAML value's type: never the name of a class of ours (LineList is a list)."""
+    for base in kind.__mro__:
+        if base in KIND_NAMES:
+            return KIND_NAMES[base]
+    return "nothing" if kind is type(None) else kind.__name__
 
 
 YamlReader = Callable[[Path], Any]

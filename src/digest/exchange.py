@@ -273,37 +273,50 @@ TERM_COLUMNS: dict[str, tuple[str, Any]] = {
 }
 
 
+FORMULA = re.compile(r"'*[=+\-@\t\r]")
+
+
+def _cell(value: str) -> str:
+    """A cell a spreadsheet will not run: text starting like a formula (= + - @) gets a leading apostrophe,
+    OWASP's defence against CSV injection; text already starting with apostrophes gets one more, so
+    `_uncell` gives every value back exactly."""
+    return "'" + value if FORMULA.match(value) else value
+
+
+def _uncell(value: str) -> str:
+    return value[1:] if value.startswith("'") and FORMULA.match(value[1:]) else value
+
+
 def export_csv(glossary: Glossary) -> bytes:
     buffer = io.StringIO()
     writer = csv.DictWriter(buffer, fieldnames=CSV_COLUMNS, lineterminator="\n")
     writer.writeheader()
     for entry in glossary.entries:
         for term in entry.terms:
-            writer.writerow(
-                {
-                    "source": term.zh_hans,
-                    "target": entry.en_preferred,
-                    "context": entry.id,
-                    "developer_comments": entry.definition_en,
-                    "translator_comments": entry.usage_note,
-                    "zh_hant": term.zh_hant,
-                    "pinyin": term.pinyin,
-                    "term_type": term.term_type,
-                    "administrative_status": term.admin_status,
-                    "zh_hant_override": "true" if term.zh_hant_override else "",
-                    "pinyin_confirmed": "true" if term.pinyin_confirmed else "",
-                    "entry_status": entry.status,
-                    "subject_field": " ".join(entry.subjects),
-                    "en_admitted": json.dumps(list(entry.en_admitted), ensure_ascii=False),
-                    "en_literal": entry.en_literal,
-                    "definition_zh": entry.definition_zh,
-                    "definition_source": entry.definition_source,
-                    "contexts": json.dumps([[c.report, c.quote] for c in entry.contexts], ensure_ascii=False),
-                    "equivalence_note": entry.equivalence_note,
-                    "cross_reference": " ".join(entry.cross_references),
-                    "history": json.dumps(list(entry.history), ensure_ascii=False),
-                }
-            )
+            row = {
+                "source": term.zh_hans,
+                "target": entry.en_preferred,
+                "context": entry.id,
+                "developer_comments": entry.definition_en,
+                "translator_comments": entry.usage_note,
+                "zh_hant": term.zh_hant,
+                "pinyin": term.pinyin,
+                "term_type": term.term_type,
+                "administrative_status": term.admin_status,
+                "zh_hant_override": "true" if term.zh_hant_override else "",
+                "pinyin_confirmed": "true" if term.pinyin_confirmed else "",
+                "entry_status": entry.status,
+                "subject_field": " ".join(entry.subjects),
+                "en_admitted": json.dumps(list(entry.en_admitted), ensure_ascii=False),
+                "en_literal": entry.en_literal,
+                "definition_zh": entry.definition_zh,
+                "definition_source": entry.definition_source,
+                "contexts": json.dumps([[c.report, c.quote] for c in entry.contexts], ensure_ascii=False),
+                "equivalence_note": entry.equivalence_note,
+                "cross_reference": " ".join(entry.cross_references),
+                "history": json.dumps(list(entry.history), ensure_ascii=False),
+            }
+            writer.writerow({name: _cell(value) for name, value in row.items()})
     return buffer.getvalue().encode("utf-8")
 
 
@@ -326,7 +339,7 @@ def import_csv(data: bytes, path: Path, glossary: Glossary | None = None) -> tup
     for number, cells in enumerate(reader, start=2):
         if not any(cell.strip() for cell in cells):
             continue
-        row = {name: (cells[index] if index < len(cells) else "") for name, index in columns.items()}
+        row = {name: _uncell(cells[index] if index < len(cells) else "") for name, index in columns.items()}
         source = row["source"].strip()
         entry_id = row.get("context", "").strip() or owners.get(source, "")
         if not source or not entry_id:

@@ -5,16 +5,19 @@ from __future__ import annotations
 import functools
 import gettext
 import io
+import re
 from dataclasses import dataclass
 from pathlib import Path
 
 import jinja2
 from babel import Locale
+from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
 
 from .errors import DigestError, Problem
+from .po import check_po
 
 
 @dataclass(frozen=True)
@@ -43,15 +46,46 @@ LANGUAGES = (
 DEFAULT = LANGUAGES[0]
 
 
+PLACEHOLDER_NAME = re.compile(r"%\((\w+)\)")
+
+
+def placeholder_faults(catalog: Catalog) -> list[tuple[int | None, str]]:
+    """Translations that would fail when a template fills them in: Jinja formats every interface string with
+    `%` and its named values, so a stray `%` (write `%%`) or a name the msgid lacks breaks the build."""
+    faults: list[tuple[int | None, str]] = []
+    for message in catalog:
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple | list) else (message.id,)
+        values = {name: 0 for text in ids for name in PLACEHOLDER_NAME.findall(text)}
+        strings = message.string if isinstance(message.string, tuple | list) else (message.string,)
+        for text in strings:
+            try:
+                (text or "") % values
+            except (ValueError, TypeError, KeyError) as exc:
+                faults.append((message.lineno, f"{type(exc).__name__}: {exc}"))
+    return faults
+
+
 def compile_catalog(po_path: Path) -> gettext.NullTranslations:
     """Compile a PO file in memory (the build never leaves .mo files behind) and load it."""
     try:
-        with po_path.open("rb") as handle:
-            catalog = read_po(handle, abort_invalid=True)
+        data = po_path.read_bytes()
+        check_po(data, po_path)
+        catalog = read_po(io.BytesIO(data), abort_invalid=True)
+    except DigestError:
+        raise
     except OSError as exc:
         raise DigestError(Problem(str(po_path), f"cannot read: {exc.strerror}")) from exc
     except Exception as exc:
         raise DigestError(Problem(str(po_path), f"not a valid PO file: {exc}", getattr(exc, "lineno", None))) from exc
+    hint = "keep the msgid's %(name)s placeholders and write a literal per cent sign as %%"
+    problems = [
+        Problem(str(po_path), f"the translation's % placeholders do not fit its msgid: {fault}", lineno, hint)
+        for lineno, fault in placeholder_faults(catalog)
+    ]
+    if problems:
+        raise DigestError(problems)
     buffer = io.BytesIO()
     write_mo(buffer, catalog, use_fuzzy=False)
     buffer.seek(0)

@@ -3,11 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import ctypes
+import errno
 import filecmp
 import io
 import logging
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from .cache import files_under
-from .errors import DigestError, Problem
+from .errors import DigestError, Problem, machine_fault
 
 
 @dataclass(frozen=True)
@@ -134,16 +137,75 @@ def run_mkdocs(
     except (MkDocsException, SystemExit, OSError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         problems = [Problem(str(config_file), f"MkDocs: {m}") for m in collector.messages] or [
-            Problem(str(config_file), f"MkDocs failed: {exc}")
+            machine_fault(exc, site_dir)
+            if isinstance(exc, OSError)
+            else Problem(str(config_file), f"MkDocs failed: {exc}")
         ]
         raise DigestError(problems) from exc
     finally:
         logger.removeHandler(collector)
-    changes = keep_unchanged(staging, site_dir)
+    try:
+        changes = keep_unchanged(staging, site_dir)
+        publishable(staging)
+        swap_in(staging, site_dir)
+    except OSError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return changes
+
+
+def publishable(folder: Path) -> None:
+    """Ordinary web-server permissions: folders 0755, files 0644, whatever mkdtemp and the umask made.
+
+    A site built into a 0700 folder answers 403 on every page once copied to a server with `cp -r`."""
+    os.chmod(folder, 0o755)
+    for top, dirs, files in os.walk(folder):
+        for name in dirs:
+            os.chmod(os.path.join(top, name), 0o755)
+        for name in files:
+            os.chmod(os.path.join(top, name), 0o644)
+
+
+_RENAME_EXCHANGE = 2
+_AT_FDCWD = -100
+
+
+def _exchange(first: Path, second: Path) -> bool:
+    """Swap two folders in one step (Linux renameat2 RENAME_EXCHANGE); False where the system cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        renameat2 = libc.renameat2
+    except (OSError, AttributeError):
+        return False
+    if renameat2(_AT_FDCWD, os.fsencode(first), _AT_FDCWD, os.fsencode(second), _RENAME_EXCHANGE) == 0:
+        return True
+    code = ctypes.get_errno()
+    if code in (errno.EINVAL, errno.ENOSYS, errno.ENOTSUP):
+        return False
+    raise OSError(code, os.strerror(code), os.fspath(first), None, os.fspath(second))
+
+
+def swap_in(staging: Path, site_dir: Path) -> None:
+    """Put the new site in place of the old with no moment when `site_dir` is missing (a live server keeps
+    answering): one atomic exchange of the two folders, then the old one, now at `staging`, is removed.
+    Where the system cannot exchange folders, the old site is renamed aside first (a brief gap)."""
+    if site_dir.is_dir() and not site_dir.is_symlink() and _exchange(staging, site_dir):
+        shutil.rmtree(staging, ignore_errors=True)
+        return
     old = site_dir.with_name(site_dir.name + ".old")
     shutil.rmtree(old, ignore_errors=True)
-    if site_dir.exists():
+    if site_dir.exists() or site_dir.is_symlink():
         os.replace(site_dir, old)
     os.replace(staging, site_dir)
     shutil.rmtree(old, ignore_errors=True)
-    return changes
+
+
+def clean_leftovers(site_dir: Path) -> list[Path]:
+    """Remove staging folders and old sites left by builds that were killed; call only under the build lock."""
+    found = [*site_dir.parent.glob(".site-*"), site_dir.with_name(site_dir.name + ".old")]
+    removed = [path for path in found if path.is_dir() and not path.is_symlink()]
+    for path in removed:
+        shutil.rmtree(path, ignore_errors=True)
+    return removed

@@ -30,6 +30,8 @@ SCRIPTS = ("zh-Hans", "zh-Hant")
 SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?(?:/\d{4}(?:-\d{2}(?:-\d{2})?)?)?$")
 
+MAX_ID = 100  # file names such as <id>.zh-Hant.txt and <id>.ledger.json must stay under 255 bytes
+
 SIDECAR_FIELDS = (
     Field("id", (str,), doc="a stable readable slug, e.g. xian-public-order-2023"),
     Field("source_file", (str,), doc="the raw file's name, beside this sidecar"),
@@ -130,6 +132,64 @@ def _confinement(sidecar: Path, name: str, line: int | None) -> Problem | None:
     return None
 
 
+SLICING_FIELDS = (
+    Field("headings", (list,), required=False, doc="lines the slicer must take as headings: a list of text"),
+    Field("not_headings", (list,), required=False, doc="lines the slicer must not take as headings: a list of text"),
+    Field("themes", (dict,), required=False, doc="paragraph id: [theme id, ...], pinning a paragraph's themes"),
+)
+DATE_FIELDS = (
+    Field("value", (str, int), doc="an ISO date, a year, or start/end"),
+    Field("kind", (str,), doc="one of " + ", ".join(DATE_KINDS)),
+)
+DETECTED_FIELDS = (
+    Field("encoding", (str,), doc="written by `digest new-report`"),
+    Field("script", (str,), doc="written by `digest new-report`"),
+)
+
+
+def _text_list(value: Any, path: Path, name: str, line: int | None) -> list[Problem]:
+    if all(isinstance(item, str) for item in value):
+        return []
+    return [Problem(str(path), f"'{name}' should be a list of text", line, f"e.g. {name}: [第一部分, 第二部分]")]
+
+
+def schema_problems(data: LineDict, path: Path) -> list[Problem]:
+    """The nested parts of a sidecar, key by key: unknown keys and wrong types, in YAML's words, each at its
+    line (the top level is checked by `check_fields`)."""
+    problems: list[Problem] = []
+    line = data.line_of
+    for name in ("title", "publisher"):
+        value = data.get(name)
+        if isinstance(value, dict):
+            problems += [
+                Problem(str(path), f"unknown language '{key}' in '{name}'", line(name), "use zh-Hans, zh-Hant and en")
+                for key in value
+                if key not in LANGS
+            ]
+    for name, fields in (("date", DATE_FIELDS), ("detected", DETECTED_FIELDS), ("slicing", SLICING_FIELDS)):
+        value = data.get(name)
+        if isinstance(value, dict):
+            problems += check_fields(value, fields, path, f"'{name}'")
+    slicing = data.get("slicing")
+    if isinstance(slicing, dict):
+        for name in ("headings", "not_headings"):
+            if isinstance(slicing.get(name), list):
+                problems += _text_list(slicing[name], path, f"slicing.{name}", line("slicing"))
+        themes = slicing.get("themes")
+        if isinstance(themes, dict):
+            for paragraph, pinned in themes.items():
+                if not isinstance(pinned, list) or not all(isinstance(t, str) for t in pinned):
+                    problems.append(
+                        Problem(
+                            str(path),
+                            f"slicing.themes.{paragraph} should be a list of theme ids",
+                            line("slicing"),
+                            f"e.g. {paragraph}: [station-reform]",
+                        )
+                    )
+    return problems
+
+
 def load_sidecar(path: Path, read: YamlReader = load_yaml) -> ReportSource:
     """Read and validate one sidecar; every problem is reported with its line."""
     data = read(path)
@@ -137,9 +197,19 @@ def load_sidecar(path: Path, read: YamlReader = load_yaml) -> ReportSource:
     if any("unknown field" not in p.message for p in problems):
         raise DigestError(problems)
     assert isinstance(data, LineDict)
+    problems += schema_problems(data, path)
     line = data.line_of
     if not SLUG.match(data["id"]):
         problems.append(Problem(str(path), f"id '{data['id']}' is not a slug", line("id"), "use a-z, 0-9 and hyphens"))
+    elif len(data["id"]) > MAX_ID:
+        problems.append(
+            Problem(
+                str(path),
+                f"id is {len(data['id'])} characters, too long for the file names made from it",
+                line("id"),
+                f"keep it to {MAX_ID} characters",
+            )
+        )
     raw_path = path.parent / data["source_file"]
     confined = _confinement(path, data["source_file"], line("source_file"))
     if confined:

@@ -20,6 +20,7 @@ from babel.messages.pofile import read_po, write_po
 
 from .corpus import SlicedReport
 from .errors import DigestError, Problem
+from .po import check_po
 
 LANGUAGE = "en"
 # Real header values, not Babel's placeholders (`msgfmt -c` warns on those); a translator's tool may
@@ -65,8 +66,11 @@ def catalog_path(folder: Path, report_id: str, language: str = LANGUAGE) -> Path
 
 def read_catalog(path: Path) -> Catalog:
     try:
-        with path.open("rb") as handle:
-            return read_po(handle, locale=LANGUAGE, abort_invalid=True)
+        data = path.read_bytes()
+        check_po(data, path)
+        return read_po(io.BytesIO(data), locale=LANGUAGE, abort_invalid=True)
+    except DigestError:
+        raise
     except OSError as exc:
         raise DigestError(Problem(str(path), f"cannot read: {exc.strerror}")) from exc
     except Exception as exc:  # Babel raises PoFileError and ValueError subclasses with a line number

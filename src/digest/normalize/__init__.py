@@ -41,6 +41,7 @@ __all__ = [
 # the damage as it was scraped (ASCII `?`, no full-width folding yet).
 ORDER = (
     "control_characters",
+    "invisible_controls",
     "pinyin_annotations",
     "html_residue",
     "name_dots",

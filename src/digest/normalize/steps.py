@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from ..controls import INVISIBLE
 from ..datafiles import Field, LineList, check_fields, load_yaml
 from ..errors import DigestError, Problem
 from ..ingest import HAN_RANGES
@@ -61,6 +62,14 @@ SYLLABLE = rf"(?:[a-zü]*[{TONED}][a-zü{TONED}]*|{NEUTRAL})"
 def control_characters(text: str) -> str:
     text = text.replace("\r\n", "\n").replace("\r", "\n")
     return re.sub(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufeff\u200b-\u200d\u2060\ud800-\udfff]", "", text)
+
+
+@step(
+    "invisible_controls",
+    "Drop bidi overrides, embeddings, isolates and marks and other invisible format controls (U+202E …).",
+)
+def invisible_controls(text: str) -> str:
+    return INVISIBLE.sub("", text)
 
 
 # What a pinyin annotation can follow besides a character: what is left of one in a damaged span (a
