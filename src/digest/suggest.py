@@ -90,11 +90,11 @@ def candidates(reports: dict[str, SlicedReport]) -> Iterator[Candidate]:
                 if re.fullmatch(r"(19|20)\d\d", term) or ("+" not in term and not quoted):
                     continue
                 spans.append((*match.span(1), "formula"))
-            quoted = [(a, b) for a, b, _ in spans]
+            bounded = [(a, b) for a, b, _ in spans]
             spans += [
                 (start, end, "numbered")
                 for start, end in _numbered(text)
-                if not any(a <= start and end <= b for a, b in quoted)  # the quotation already bounds it
+                if not any(a <= start and end <= b for a, b in bounded)  # the quotation already bounds it
             ]
             for start, end, kind in spans:
                 context = text[max(0, start - 12) : end + 12]

@@ -17,6 +17,7 @@ from typing import Any
 from ..datafiles import Field, LineList, check_fields, load_yaml
 from ..errors import DigestError, Problem
 from ..ingest import HAN_RANGES
+from ..ui_terms import N_
 from .mojibake import realign_all
 
 Step = Callable[[str], str]
@@ -99,7 +100,7 @@ def repairs_step(repairs: tuple[Repair, ...]) -> Step:
     return maintainer_repairs
 
 
-REPAIRS_SUMMARY = "Apply the maintainer's corrections from the report's repairs file (find, replace, reason)."
+REPAIRS_SUMMARY = N_("Apply the maintainer's corrections from the report's repairs file (find, replace, reason).")
 REPAIR_FIELDS = (
     Field("find", (str,), doc="the damaged text exactly as `digest normalize` shows it"),
     Field("replace", (str,), doc="what it should read"),
@@ -195,7 +196,7 @@ def chrome_facts(text: str, rules: tuple[ChromeRule, ...]) -> dict[str, str]:
     return facts
 
 
-CHROME_SUMMARY = "Remove site furniture: welcome banners, editor lines, font widgets, like and follow lines."
+CHROME_SUMMARY = N_("Remove site furniture: welcome banners, editor lines, font widgets, like and follow lines.")
 
 
 def chrome_step(rules: tuple[ChromeRule, ...]) -> Step:
@@ -323,10 +324,10 @@ def to_traditional(text: str) -> str:
 
 
 BRANCHES: dict[str, tuple[str, Step, str]] = {
-    "zh-Hans": ("to_simplified", to_simplified, "Convert to Simplified with OpenCC (t2s; 著/着 settled by word)."),
+    "zh-Hans": ("to_simplified", to_simplified, N_("Convert to Simplified with OpenCC (t2s; 著/着 settled by word).")),
     "zh-Hant": (
         "to_traditional",
         to_traditional,
-        "Convert to Traditional with OpenCC (s2tw characters, wording kept).",
+        N_("Convert to Traditional with OpenCC (s2tw characters, wording kept)."),
     ),
 }
