@@ -57,5 +57,5 @@ clean:
 
 # Refresh the interface-string template and catalogs after editing templates/ (then translate the new entries).
 locales: $(STAMP)
-	$(BIN)/pybabel extract -F babel.cfg -k N_ --sort-output --project digest --copyright-holder "the digest's translators" --msgid-bugs-address translators@digest.invalid --version 1 -o locales/messages.pot .
+	$(BIN)/pybabel extract -F babel.cfg -k N_ -k step:2 --sort-output --project digest --copyright-holder "the digest's translators" --msgid-bugs-address translators@digest.invalid --version 1 -o locales/messages.pot .
 	$(BIN)/pybabel update -i locales/messages.pot -d locales -D messages --no-fuzzy-matching --ignore-obsolete -w 0

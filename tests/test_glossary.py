@@ -343,8 +343,17 @@ def test_refused_import_writes_nothing(project_copy: Path, tmp_path: Path) -> No
 
 
 def test_suggest_lists_candidates_with_context(project_copy: Path) -> None:
+    for entry in (
+        "two-establishes",
+        "two-safeguards",
+        "first-agenda-item",
+        "fourteenth-five-year-plan",
+        "eight-actions",
+    ):
+        (project_copy / "glossary" / f"{entry}.yml").unlink()
     run = digest("glossary", "suggest", "--limit", "5", cwd=project_copy)
     assert run.returncode == 0
+    assert "coverage: " in run.stderr
     lines = run.stdout.splitlines()
     assert len([line for line in lines if not line.startswith(" ")]) == 5
     assert any("#" in line and "…" in line for line in lines)

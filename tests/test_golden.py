@@ -25,6 +25,8 @@ SHARED = ("templates", "locales", "docs", "overrides")
 def generated(folder: Path) -> dict[str, bytes]:
     """The pages the build generates (hand-written docs/ are copied verbatim and not compared)."""
     docs = {p.relative_to(ROOT / "docs").as_posix() for p in (ROOT / "docs").rglob("*") if p.is_file()}
+    # and the Chinese pages that present an English-only document (tested in tests/browser/test_languages.py)
+    docs |= {f"{page.removesuffix('.md')}.{lang}.md" for page in docs for lang in ("zh", "zh-Hant")}
     return {
         p.relative_to(folder).as_posix(): p.read_bytes()
         for p in sorted(folder.rglob("*"))

@@ -20,14 +20,14 @@ from .errors import DigestError, Problem, display_path, machine_fault, outside_l
 from .exchange import export_csv, export_tbx
 from .glossary import Glossary, check, load_glossary
 from .glossary_corpus import corpus_problems
-from .i18n import LANGUAGES, install, translations
+from .i18n import DEFAULT, LANGUAGES, install, translations
 from .lock import build_lock
 from .measures import measures_data
 from .normalize.report import write_normalized
 from .pipeline import Corpus, gather, match_terms, terminal_progress
 from .project import Project
 from .publish import SyncResult, clean_leftovers, run_mkdocs, sync_tree
-from .render import environment
+from .render import environment, render
 from .site import Site, SiteInputs
 from .translate import catalog_path, read_catalog, status, translation_map, units
 from .ui_terms import LABELS
@@ -221,8 +221,25 @@ def environments(templates: Path, locales: Path, version: str) -> dict[str, jinj
     return envs
 
 
-def _hand_written(docs: Path) -> dict[str, bytes]:
-    return {relative: input_bytes(path) for relative, path in files_under(docs)}
+def _hand_written(docs: Path, envs: dict[str, jinja2.Environment]) -> dict[str, bytes]:
+    """The documentation pages; one without a Chinese version gets one that says, in Chinese, that the
+    page is English only, with the English marked as such (instead of MkDocs' silent fallback)."""
+    pages = {relative: input_bytes(path) for relative, path in files_under(docs)}
+    for relative in [r for r in pages if r.endswith(".md") and r.count(".") == 1]:
+        stem = relative.removesuffix(".md")
+        for lang in LANGUAGES:
+            if lang is DEFAULT or f"{stem}.{lang.code}.md" in pages:
+                continue
+            note = render(envs[lang.code], "english_only.md.j2", {"script": lang.script})
+            pages[f"{stem}.{lang.code}.md"] = english_only(pages[relative].decode("utf-8"), note).encode("utf-8")
+    return pages
+
+
+def english_only(text: str, note: str) -> str:
+    """The English page under a note in the page's language: its title and body marked `lang="en"`."""
+    title, _, body = text.partition("\n") if text.startswith("# ") else ("", "", text)
+    heading = f'{title} {{ lang="en" }}\n\n' if title else ""
+    return f'{heading}{note.strip()}\n\n<div lang="en" markdown="1">\n\n{body.strip()}\n\n</div>\n'
 
 
 def build(project: Project, strict: bool = False, site: bool = True, force: bool = False) -> BuildOutcome:
@@ -329,7 +346,7 @@ def _build(
     planned = renderer.plan()
     lap("page keys")
     written_from = cache.written()
-    pages: dict[str, bytes] = _hand_written(project.docs)
+    pages: dict[str, bytes] = _hand_written(project.docs, envs)
     current: list[str] = []  # generated pages already on disk as this build would write them
     on_disk = {relative for relative, _ in files_under(project.pages)}
     for path, page in planned.items():

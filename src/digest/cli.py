@@ -109,13 +109,22 @@ def cmd_glossary(args: argparse.Namespace) -> int:
     from .pipeline import gather
 
     corpus = gather(project)
-    if args.action == "suggest":
-        from .suggest import suggest
+    from .suggest import candidates, coverage, load_scope, scope_problems, suggest
 
-        for line in suggest(glossary, corpus.reports, args.limit):
+    scope_path = project.data / "glossary-scope.yml"
+    scope = load_scope(scope_path)
+    if args.action == "suggest":
+        for line in suggest(glossary, corpus.reports, args.limit, scope):
             print(line)
+        covered = coverage(glossary, corpus.reports, scope)
+        print(
+            f"coverage: {len(covered.covered)} of {len(covered.covered) + len(covered.missing)} quoted phrases and "
+            f"formulas ({covered.share:.0%}); {len(covered.out_of_scope)} not jargon ({display_path(scope_path)})",
+            file=sys.stderr,
+        )
         return 0
     problems = check(glossary, {t.id for t in corpus.themes}) + corpus_problems(glossary, corpus.reports)
+    problems += scope_problems(scope_path, scope, glossary, {c.term for c in candidates(corpus.reports)})
     for problem in problems:
         print(problem, file=sys.stderr)
     errors = [p for p in problems if p.severity == "error"]

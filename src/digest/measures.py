@@ -5,6 +5,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 from .citations import Citation, CitationError, locate
 from .corpus import SlicedReport, full_text
@@ -18,6 +19,7 @@ MEASURE_FIELDS = (
     Field("unit", (str,), doc="percent, count, ..."),
     Field("theme", (str,), doc="a theme id"),
     Field("note", (str,), required=False, doc="how the values compare, and where they do not"),
+    Field("note-zh-Hans", (str,), required=False, doc="the note in Simplified Chinese (Traditional is converted)"),
     Field("values", (list,)),
 )
 VALUE_FIELDS = (
@@ -26,6 +28,7 @@ VALUE_FIELDS = (
     Field("text", (str,), doc="the figure as the paragraph writes it, e.g. 57%"),
     Field("quote", (str,), doc="words of the paragraph around the figure (zh-Hans), locating it"),
     Field("note", (str,), required=False),
+    Field("note-zh-Hans", (str,), required=False, doc="the note in Simplified Chinese"),
 )
 
 
@@ -35,6 +38,7 @@ class MeasureValue:
     text: str
     citation: Citation
     note: str
+    note_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -45,6 +49,7 @@ class Measure:
     theme: str
     note: str
     values: tuple[MeasureValue, ...]
+    note_zh: str = ""
 
 
 def _number(text: str) -> float | None:
@@ -75,6 +80,7 @@ def load_measures(path: Path, reports: dict[str, SlicedReport], theme_ids: set[s
             problems.append(Problem(str(path), f"unknown theme '{item['theme']}'", item.line_of("theme")))
         if any(not item["name"].get(lang) for lang in LANGS):
             problems.append(Problem(str(path), "a measure needs en, zh-Hans and zh-Hant names", item.line_of("name")))
+        problems += _untranslated(item, path, item["id"])
         values: list[MeasureValue] = []
         for entry in item["values"]:
             found = check_fields(entry, VALUE_FIELDS, path, "a measure value")
@@ -100,7 +106,11 @@ def load_measures(path: Path, reports: dict[str, SlicedReport], theme_ids: set[s
                     Problem(str(path), f"{item['id']}: value {entry['value']} does not match '{entry['text']}'", line)
                 )
                 continue
-            values.append(MeasureValue(float(entry["value"]), entry["text"], citation, str(entry.get("note") or "")))
+            problems += _untranslated(entry, path, f"{item['id']}: a value")
+            note_zh = "".join(str(entry.get("note-zh-Hans") or "").split())
+            values.append(
+                MeasureValue(float(entry["value"]), entry["text"], citation, str(entry.get("note") or ""), note_zh)
+            )
         measures.append(
             Measure(
                 item["id"],
@@ -109,11 +119,20 @@ def load_measures(path: Path, reports: dict[str, SlicedReport], theme_ids: set[s
                 item["theme"],
                 " ".join(str(item.get("note") or "").split()),
                 tuple(values),
+                "".join(str(item.get("note-zh-Hans") or "").split()),
             )
         )
     if problems:
         raise DigestError(problems)
     return tuple(measures)
+
+
+def _untranslated(item: Any, path: Path, what: str) -> list[Problem]:
+    """A note readers of the Chinese pages would get in English only."""
+    if item.get("note") and not item.get("note-zh-Hans"):
+        line = item.line_of("note") if isinstance(item, LineDict) else None
+        return [Problem(str(path), f"{what}: note has no note-zh-Hans", line, "add the note in Simplified Chinese")]
+    return []
 
 
 def measures_data(measures: tuple[Measure, ...], reports: dict[str, SlicedReport]) -> list[dict[str, object]]:

@@ -612,6 +612,7 @@ class Site:
             "lang": lang,
             "languages": LANGUAGES,
             "t": lang.text,
+            "in_script": (to_traditional if lang.script == "zh-Hant" else str),
             "script": lang.script,
             "reports": self.reports,
             "report_by_id": self.report_by_id,

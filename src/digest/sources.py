@@ -47,6 +47,7 @@ SIDECAR_FIELDS = (
     Field("genre", (str,), doc="one of " + ", ".join(GENRES)),
     Field("detected", (dict,), doc="encoding and script, written by `digest new-report`; do not type by hand"),
     Field("notes", (str,), required=False),
+    Field("notes-zh-Hans", (str,), required=False, doc="the notes in Simplified Chinese, for the Chinese pages"),
     Field("slicing", (dict,), required=False, doc="corrections to the slicer: headings, not_headings, themes"),
 )
 
@@ -77,6 +78,7 @@ class ReportSource:
     encoding: str
     script: str
     notes: str = ""
+    notes_zh: str = ""
     slicing: dict[str, Any] = field(default_factory=dict)
     # What the sidecar leaves unknown (shown to readers as unknown): warnings, errors with --strict.
     incomplete: tuple[Problem, ...] = ()
@@ -275,6 +277,7 @@ def load_sidecar(path: Path, read: YamlReader = load_yaml) -> ReportSource:
         encoding=detected["encoding"],
         script=detected["script"],
         notes=str(data.get("notes") or "").strip(),
+        notes_zh="".join(str(data.get("notes-zh-Hans") or "").split()),
         slicing=dict(data.get("slicing") or {}),
         incomplete=tuple(problems),
     )

@@ -14,6 +14,7 @@ THEME_FIELDS = (
     Field("id", (str,), doc="a slug, e.g. station-reform"),
     Field("name", (dict,), doc="en, zh-Hans and zh-Hant names"),
     Field("description", (str,), doc="one paragraph saying what belongs here"),
+    Field("description-zh-Hans", (str,), doc="the same paragraph in Simplified Chinese (Traditional is converted)"),
     Field("keywords", (dict,), doc="Simplified keyword: weight (1-3)"),
 )
 
@@ -24,6 +25,7 @@ class Theme:
     name: dict[str, str]
     description: str
     keywords: dict[str, float]
+    description_zh: str = ""
 
 
 @dataclass(frozen=True)
@@ -51,7 +53,13 @@ def load_themes(path: Path) -> tuple[Theme, ...]:
         problems.extend(found)
         if not found:
             themes.append(
-                Theme(item["id"], dict(item["name"]), " ".join(item["description"].split()), dict(item["keywords"]))
+                Theme(
+                    item["id"],
+                    dict(item["name"]),
+                    " ".join(item["description"].split()),
+                    dict(item["keywords"]),
+                    "".join(item["description-zh-Hans"].split()),
+                )
             )
     ids = [t.id for t in themes]
     for duplicate in {i for i in ids if ids.count(i) > 1}:

@@ -18,6 +18,7 @@ from typing import Any
 
 from ..datafiles import Field, LineDict, check_fields, load_yaml
 from ..errors import DigestError, Problem
+from ..ui_terms import N_
 
 CLASSES = {
     "banner": "the site's greeting or today's date, above the page",
@@ -360,7 +361,7 @@ def chrome_facts(text: str, rules: tuple[ChromeRule, ...]) -> dict[str, str]:
     return furniture(text, rules).facts()
 
 
-CHROME_SUMMARY = (
+CHROME_SUMMARY = N_(
     "Remove site furniture found by general rules (navigation, breadcrumbs, pagers, widgets, source and editor"
     " lines, footers, related links …); each removed line is listed with its class."
 )

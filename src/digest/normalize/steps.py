@@ -18,6 +18,7 @@ from ..controls import INVISIBLE
 from ..datafiles import Field, LineList, check_fields, load_yaml
 from ..errors import DigestError, Problem
 from ..ingest import HAN_RANGES
+from ..ui_terms import N_
 from .damage import mark_damage, outside_damage
 from .furniture import CHROME_SUMMARY as CHROME_SUMMARY
 from .furniture import ChromeRule as ChromeRule
@@ -135,7 +136,7 @@ def repairs_step(repairs: tuple[Repair, ...]) -> Step:
     return maintainer_repairs
 
 
-REPAIRS_SUMMARY = "Apply the maintainer's corrections from the report's repairs file (find, replace, reason)."
+REPAIRS_SUMMARY = N_("Apply the maintainer's corrections from the report's repairs file (find, replace, reason).")
 REPAIR_FIELDS = (
     Field("find", (str,), doc="the damaged text exactly as `digest normalize` shows it"),
     Field("replace", (str,), doc="what it should read"),
@@ -286,10 +287,10 @@ def to_traditional(text: str) -> str:
 
 
 BRANCHES: dict[str, tuple[str, Step, str]] = {
-    "zh-Hans": ("to_simplified", to_simplified, "Convert to Simplified with OpenCC (t2s; 著/着 settled by word)."),
+    "zh-Hans": ("to_simplified", to_simplified, N_("Convert to Simplified with OpenCC (t2s; 著/着 settled by word).")),
     "zh-Hant": (
         "to_traditional",
         to_traditional,
-        "Convert to Traditional with OpenCC (s2tw characters, wording kept).",
+        N_("Convert to Traditional with OpenCC (s2tw characters, wording kept)."),
     ),
 }
