@@ -82,9 +82,10 @@ def test_a_new_report_from_an_unfamiliar_site_builds_with_no_edit_to_data(projec
     assert sidecar["date"] == {"value": "2024-03-18", "kind": "published"}
     assert sidecar["region"]["province"]["zh-Hans"] == "湖南省"
     assert sidecar["region"]["city"] == {"zh-Hans": "株洲市", "zh-Hant": "株洲市", "en": "Zhuzhou"}
-    # A page that states no headline and no date builds too, its unknowns shown as unknown.
+    # A page that states no headline and no date builds too, its unknowns shown as unknown; its damaged
+    # span, which no repair restores, is shown marked.
     bare = project_copy / "source_texts" / "bare-page.txt"
-    bare.write_text(CASES[-1]["page"], encoding="utf-8")
+    bare.write_text(CASES[-1]["page"] + "民警前往?搬又輆pp开展工作,群众纷纷点赞。\n", encoding="utf-8")
     assert digest("new-report", str(bare), cwd=project_copy).returncode == 0
     bare_id = yaml.safe_load(bare.with_suffix(".yml").read_text(encoding="utf-8"))["id"]
     built = digest("build", "--no-site", cwd=project_copy)
@@ -100,4 +101,8 @@ def test_a_new_report_from_an_unfamiliar_site_builds_with_no_edit_to_data(projec
     bare_page = (project_copy / "build" / "pages" / "reports" / f"{bare_id}.zh.md").read_text(encoding="utf-8")
     assert "# 不详" in bare_page and "<th>日期</th><td>不详</td>" in bare_page
     assert re.search(r"bare-page\.yml:\d+: warning: the date is not known", built.stderr)
+    assert re.search(r"bare-page\.txt:\d+: warning: unrepaired suspect span '\?搬又輆'", built.stderr)
+    assert '<span class="damaged">⦃?搬又輆⦄</span>pp开展工作' in bare_page
+    assert "⦃ 与 ⦄ 之间的文字在原文中已损坏" in bare_page
+    assert re.search(r"<strong>damage_marks</strong>.*<code>\?搬又輆</code>", bare_page, re.S)
     assert {p: p.read_bytes() for p in (project_copy / "data").rglob("*") if p.is_file()} == data_before
