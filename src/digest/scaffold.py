@@ -241,15 +241,17 @@ def _group(match: re.Match[str] | None) -> str | None:
 
 
 def _read_genre(whole: str, head: list[str], reading: PageReading) -> Guess:
+    """The first kind whose words the title or the top of the page use (a press conference or a journal
+    article may say so anywhere in the text)."""
     title = reading.title.value if reading.title else ""
     for genre, pattern in GENRE_RULES:
-        where = "the title" if re.search(pattern, title) else ""
-        if not where and re.search(pattern, "\n".join(head)):
-            where = "the top of the page"
-        if not where and genre in ("press-conference", "journal-article") and re.search(pattern, whole):
-            where = "the text"
-        if where:
-            return Guess(genre, f"{where} names it ({re.search(pattern, title + chr(10) + whole).group(0)})")  # type: ignore[union-attr]
+        places = [("the title", title), ("the top of the page", "\n".join(head))]
+        if genre in ("press-conference", "journal-article"):
+            places.append(("the text", whole))
+        for where, text in places:
+            found = re.search(pattern, text)
+            if found:
+                return Guess(genre, f"{where} names it ({found.group(0)})")
     if reading.author:
         return Guess("news-report", "a byline and no other sign (check: report or feature?)")
     return Guess("work-review", "no sign of its kind: the commonest kind here (check it)")
