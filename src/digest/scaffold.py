@@ -368,6 +368,10 @@ def scaffold(raw_path: Path, update: bool = False, chrome: tuple[ChromeRule, ...
         comments["genre"] = [f"guessed: {reading.genre.source}"]
     place = region.get("city", {}).get("zh-Hans") if region.get("city") else region["province"]["zh-Hans"]
     report_id = _slug(title.split("——")[0], date_value[:4], place if place and place != "全国" else "")
+    if not title:
+        # No headline to name it after: the raw file's name keeps two such reports apart.
+        stem = re.sub(r"[^a-z0-9]+", "-", raw_path.stem.lower()).strip("-")
+        report_id = "-".join(part for part in (report_id.removesuffix("new-report"), stem) if part) or report_id
     comments["id"] = ["a readable, stable slug: it is part of every permalink, change it now or never"]
     notes = []
     if reading.author:
