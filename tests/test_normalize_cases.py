@@ -34,3 +34,14 @@ def test_case(case: dict[str, str]) -> None:
 def test_every_step_has_a_case() -> None:
     covered = {case["step"] for case in CASES}
     assert set(STEPS) - {"maintainer_repairs"} <= covered | {"control_characters"}
+
+
+def test_the_frequent_character_list_is_jiebas() -> None:
+    """data/frequent_characters.txt is what jieba's dictionary gives (regenerate: scripts/frequent_characters.py)."""
+    from importlib import resources
+
+    from digest.normalize import mojibake
+
+    shipped = resources.files(mojibake.__package__).joinpath(mojibake.FREQUENT_FILE).read_text(encoding="utf-8")
+    assert shipped == mojibake.frequent_characters_file()
+    assert {"枫", "暨", "赋"} <= mojibake.frequent_characters() and "嵊" not in mojibake.frequent_characters()

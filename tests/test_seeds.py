@@ -124,3 +124,11 @@ def test_big5_copy_of_a_traditional_text() -> None:
     decoded = decode(big5, Path("copy.txt"))
     assert decoded.encoding == "big5"
     assert decoded.text == big5.decode("big5")
+
+
+def test_an_automatic_realignment_is_listed_for_readers() -> None:
+    """No repair changes characters without saying so: the edition notes show each reading, before → after."""
+    from digest.corpus import edition_notes
+
+    notes = {n.step: n for n in edition_notes(NORMALIZED["shangluo-2021-2025"])}
+    assert notes["mojibake_realignment"].removed == ("??萍假x → 。科技賦",)

@@ -130,6 +130,10 @@ def edition_notes(report: NormalizedReport) -> tuple[StepNote, ...]:
             # Listed by span, not by edit: each is a place in the text that the reader sees marked.
             spans = damaged_spans(result.texts["zh-Hans"])
             notes.append(StepNote(record.name, len(spans), tuple(spans[:12])))
+        elif record.name == "mojibake_realignment" and record.edits:
+            # An automatic reading of garbled bytes: the reader sees what was read as what.
+            readings = [f"{e.before} → {e.after}" for e in record.edits]
+            notes.append(StepNote(record.name, len(record.edits), tuple(readings[:12])))
         elif record.edits:
             removed = (
                 [e.before.strip() for e in record.edits if e.before.strip()] if record.name in SHOWN_REMOVALS else []

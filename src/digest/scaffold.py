@@ -27,9 +27,9 @@ HEAD_LINES = 15  # how far into the page a headline, byline or dateline is looke
 # Lines that are page furniture on any site: the headline is never one of them. (Removing furniture
 # from the body is the job of the furniture classifier; the scaffold only needs to skip it.)
 FURNITURE = re.compile(
-    r"https?://|www\.|\.(?:com|cn|net|org)\b|当前位置|您的位置|首页\s*[>»/›]|>\s*正文|"
+    r"https?[:：]//|www\.|\.(?:com|cn|net|org)\b|当前位置|您的位置|首页\s*[>»/›]|>\s*正文|"
     r"分享到|打印(?:本页|此页)?$|关闭(?:窗口)?$|收藏|复制链接|扫一扫|二维码|【\s*大\s*中\s*小\s*】|^字号|字体[:：]|"
-    r"上一篇|下一篇|上一页|下一页|共\s*\d+\s*页|^第\s*\d+\s*页|"
+    r"上一篇|下一篇|上一页|下一页|上一版|下一版|共\s*\d+\s*页|^第\s*\d+\s*页|"
     r"发布时间|发布日期|更新时间|浏览(?:次数|量)?\s*[:：]|阅读(?:量|数|次数)\s*[:：]|点击(?:数|量|率)?\s*[:：]|"
     r"来源\s*[:：]|责任编辑|编辑\s*[:：]|审核\s*[:：]|校对\s*[:：]|"
     r"ICP备|版权所有|Copyright|©|主办单位|承办单位|技术支持|联系电话|电话\s*[:：]|邮编|地址\s*[:：]|"
@@ -92,6 +92,8 @@ def is_furniture(line: str) -> bool:
         return True
     if not HAN.search(line):
         return True  # only figures, Latin or symbols: a pager, a timestamp, a widget
+    if len(re.findall(r"[>»›]", line)) >= 2 and not re.search("[。，；！？]", line):
+        return True  # a breadcrumb: 新华网 > 地方 > 陕西
     items = [item for item in re.split(r"\s*[|｜·•]\s*|\s+", line) if item]
     # A navigation bar: several short items side by side, no sentence.
     return len(items) >= 4 and all(NAV_ITEM.match(item) for item in items)
@@ -239,15 +241,17 @@ def _group(match: re.Match[str] | None) -> str | None:
 
 
 def _read_genre(whole: str, head: list[str], reading: PageReading) -> Guess:
+    """The first kind whose words the title or the top of the page use (a press conference or a journal
+    article may say so anywhere in the text)."""
     title = reading.title.value if reading.title else ""
     for genre, pattern in GENRE_RULES:
-        where = "the title" if re.search(pattern, title) else ""
-        if not where and re.search(pattern, "\n".join(head)):
-            where = "the top of the page"
-        if not where and genre in ("press-conference", "journal-article") and re.search(pattern, whole):
-            where = "the text"
-        if where:
-            return Guess(genre, f"{where} names it ({re.search(pattern, title + chr(10) + whole).group(0)})")  # type: ignore[union-attr]
+        places = [("the title", title), ("the top of the page", "\n".join(head))]
+        if genre in ("press-conference", "journal-article"):
+            places.append(("the text", whole))
+        for where, text in places:
+            found = re.search(pattern, text)
+            if found:
+                return Guess(genre, f"{where} names it ({found.group(0)})")
     if reading.author:
         return Guess("news-report", "a byline and no other sign (check: report or feature?)")
     return Guess("work-review", "no sign of its kind: the commonest kind here (check it)")
@@ -313,7 +317,8 @@ def scaffold(raw_path: Path, update: bool = False, chrome: tuple[ChromeRule, ...
     clean = result.texts["zh-Hans"]
     lines = clean.split("\n")
     facts = chrome_facts(result.texts["zh-Hans"], chrome)
-    urls = "\n".join(line for line in lines if re.search(r"https?://|www\.", line))
+    # The punctuation step has made `:` full-width in lines with Chinese, URLs included.
+    urls = "\n".join(line for line in lines if re.search(r"https?[:：]//|www\.", line))
     reading = read_page(lines, url_text=urls)
 
     def raw_at(source: str) -> str:
@@ -363,6 +368,10 @@ def scaffold(raw_path: Path, update: bool = False, chrome: tuple[ChromeRule, ...
         comments["genre"] = [f"guessed: {reading.genre.source}"]
     place = region.get("city", {}).get("zh-Hans") if region.get("city") else region["province"]["zh-Hans"]
     report_id = _slug(title.split("——")[0], date_value[:4], place if place and place != "全国" else "")
+    if not title:
+        # No headline to name it after: the raw file's name keeps two such reports apart.
+        stem = re.sub(r"[^a-z0-9]+", "-", raw_path.stem.lower()).strip("-")
+        report_id = "-".join(part for part in (report_id.removesuffix("new-report"), stem) if part) or report_id
     comments["id"] = ["a readable, stable slug: it is part of every permalink, change it now or never"]
     notes = []
     if reading.author:

@@ -16,6 +16,8 @@ from .mojibake import find_suspects
 # White curly brackets: absent from the Chinese and Latin text of reports, and visible if printed as they are.
 DAMAGE_OPEN = "\u2983"
 DAMAGE_CLOSE = "\u2984"
+# A plane-15 private-use character, which no scraped report contains: the stand-in for a held-out span.
+PLACEHOLDER = "\U000f0000"
 MARKED = re.compile(f"{DAMAGE_OPEN}[^{DAMAGE_OPEN}{DAMAGE_CLOSE}]*{DAMAGE_CLOSE}")
 
 
@@ -49,23 +51,36 @@ def _unmarked(text: str) -> list[tuple[int, int]]:
 
 
 def outside_damage(func: Callable[[str], str]) -> Callable[[str], str]:
-    """`func` applied to the text outside marked spans only; on text with no marks, exactly `func`."""
+    """`func` applied to the text with each marked span held out; on text with no marks, exactly `func`.
+
+    While `func` runs, each span stands as one PLACEHOLDER, so a step that judges a whole line (is it a
+    heading, does it hold Chinese) sees the line around the span as it is, and cannot touch the span.
+    """
 
     def protected(text: str) -> str:
         if DAMAGE_OPEN not in text:
             return func(text)
-        pieces = []
-        cursor = 0
-        for match in MARKED.finditer(text):
-            pieces.append(func(text[cursor : match.start()]))
-            pieces.append(match.group(0))
-            cursor = match.end()
-        pieces.append(func(text[cursor:]))
-        return "".join(pieces)
+        spans = MARKED.findall(text)
+        result = func(MARKED.sub(PLACEHOLDER, text))
+        if result.count(PLACEHOLDER) != len(spans):
+            return _by_segments(func, text)  # the step dropped or doubled a span: apply it around the spans
+        held = iter(spans)
+        return re.sub(PLACEHOLDER, lambda _match: next(held), result)
 
     protected.__name__ = func.__name__
     protected.__doc__ = func.__doc__
     return protected
+
+
+def _by_segments(func: Callable[[str], str], text: str) -> str:
+    pieces = []
+    cursor = 0
+    for match in MARKED.finditer(text):
+        pieces.append(func(text[cursor : match.start()]))
+        pieces.append(match.group(0))
+        cursor = match.end()
+    pieces.append(func(text[cursor:]))
+    return "".join(pieces)
 
 
 def damaged_spans(text: str) -> list[str]:

@@ -13,6 +13,7 @@ import os
 import re
 from collections import Counter
 from dataclasses import dataclass
+from importlib import resources
 from typing import Any
 
 from ..ingest import HAN, is_common_han
@@ -23,6 +24,7 @@ from ..ingest import HAN, is_common_han
 # and 陇. A correct repair of running text rarely needs a rarer character; when it does (嵊州), the span is
 # left marked for the maintainer rather than guessed.
 COMMON_SHARE = 0.995
+FREQUENT_FILE = "data/frequent_characters.txt"
 
 PRIVATE_USE = re.compile(r"[\ue000-\uf8ff]")
 # Full-width punctuation that the scrape folded to ASCII, with its GBK bytes.
@@ -99,14 +101,14 @@ def _is_heading_line(text: str, index: int) -> bool:
     return len(line) <= 24 and not any(c in line for c in "。，,；;：:“”")
 
 
-@functools.cache
-def frequent_characters() -> frozenset[str]:
-    """The most frequent characters of jieba's dictionary (word frequencies summed per character), COMMON_SHARE
-    of all occurrences.
+def count_frequent_characters() -> list[str]:
+    """The most frequent characters of jieba's dictionary (word frequencies summed per character) that make
+    up COMMON_SHARE of all occurrences, most frequent first.
 
     jieba's dictionary is a maintained frequency list of some 350,000 words counted over large news and
     general corpora; GB2312, which decides "common" elsewhere, also holds 3,000 rare level-two characters
-    that wrong realignments land on.
+    that wrong realignments land on. Counting takes a second, so the result is kept in
+    data/frequent_characters.txt (`scripts/frequent_characters.py` writes it; a test checks it against jieba).
     """
     import jieba
 
@@ -118,14 +120,32 @@ def frequent_characters() -> frozenset[str]:
                 counts[char] += int(freq)
     ranked = [(char, count) for char, count in counts.most_common() if HAN.fullmatch(char)]
     total = sum(count for _, count in ranked)
-    frequent: set[str] = set()
+    frequent: list[str] = []
     covered = 0
     for char, count in ranked:
         if covered >= COMMON_SHARE * total:
             break
-        frequent.add(char)
+        frequent.append(char)
         covered += count
-    return frozenset(frequent)
+    return frequent
+
+
+def frequent_characters_file() -> str:
+    """The text of data/frequent_characters.txt as jieba's dictionary gives it now."""
+    chars = count_frequent_characters()
+    lines = ["".join(chars[i : i + 50]) for i in range(0, len(chars), 50)]
+    header = (
+        f"# The characters that make up {COMMON_SHARE:.1%} of all occurrences in jieba's word-frequency dictionary,\n"
+        "# most frequent first, 50 a line. Written by scripts/frequent_characters.py; do not edit by hand.\n"
+    )
+    return header + "\n".join(lines) + "\n"
+
+
+@functools.cache
+def frequent_characters() -> frozenset[str]:
+    """The characters of data/frequent_characters.txt (see `count_frequent_characters`)."""
+    text = resources.files(__package__).joinpath(FREQUENT_FILE).read_text(encoding="utf-8")
+    return frozenset("".join(line for line in text.splitlines() if not line.startswith("#")))
 
 
 @functools.cache
