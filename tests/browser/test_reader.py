@@ -210,6 +210,7 @@ def test_glossary_filter_counts_and_says_when_nothing_matches(watched: Watched, 
             break
     assert empty, "some theme and status have no entry in common"
     assert page.locator(".glossary-empty").is_visible()
+    assert not page.locator(".glossary-table").is_visible()
     assert count.inner_text() == f"顯示 0 筆，共 {total} 筆。"
     watched.shot("glossary-filter-empty")
     page.select_option('select[data-filter="status"]', "")
