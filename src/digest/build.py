@@ -168,6 +168,7 @@ def nav(corpus: Corpus) -> list[Any]:
         {"Glossary": "glossary/index.md"},
         {
             "About": [
+                "about/index.md",
                 "about/methodology.md",
                 "about/downloads.md",
                 {"For translators": "translators.md"},
@@ -362,6 +363,8 @@ def _build(
         exports = (export_tbx(glossary), export_csv(glossary))
         cache.put("export", glossary_key, exports)
     pages["downloads/glossary.tbx"], pages["downloads/glossary.csv"] = exports
+    for report_id, report in corpus.reports.items():  # the evidence, byte for byte, linked from each report page
+        pages[f"downloads/raw/{report_id}.txt"] = input_bytes(report.normalized.source.raw_path)
     for report_id, computed in renderer.computed_digests().items():
         cache.put("digest", page_keys[report_id], computed)
     renderer.release()

@@ -1,8 +1,13 @@
-"""MkDocs hooks: give every language its own 404 page; escape front-matter text before the theme shows it.
+"""MkDocs hooks: give every language its own 404 page, one that works wherever the site is served; escape
+front-matter text before the theme shows it.
 
 mkdocs-static-i18n builds each language in turn into the same site folder, and each build writes the
 theme's 404.html at the top, so only the last language's survived. After each language's build its
 404.html is moved into that language's folder; the default language's is put back at the top.
+
+MkDocs writes a 404 page's links from the server's root ("/assets/…"), which breaks when the site lives in a
+sub-folder; here they are written relative to the site's root instead, which the page's script finds and
+sets as its <base> (overrides/404.html).
 """
 
 from __future__ import annotations
@@ -42,6 +47,12 @@ def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
         if isinstance(value, str):
             page.meta[name] = html.escape(value)
     return markdown
+
+
+def on_template_context(context: dict[str, Any], template_name: str, config: Any) -> dict[str, Any]:
+    if template_name == "404.html":
+        context["base_url"] = ""
+    return context
 
 
 def on_post_build(config: Any, **_: Any) -> None:

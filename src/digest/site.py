@@ -117,6 +117,15 @@ def signature(value: object) -> str:
     return hashlib.blake2b(repr(value).encode(), digest_size=16).hexdigest()
 
 
+def page_root(path: str) -> str:
+    """The relative link from a generated page to its language's home, from the page's own path (without
+    suffix): `reports/x` is served at `reports/x/`, two folders down; `reports/index` at `reports/`, one.
+    Only a last segment that is exactly `index` is a folder's index (a slug such as `fengqiao-index` is not)."""
+    folders = path.split("/")
+    depth = len(folders) - 1 if folders[-1] == "index" else len(folders)
+    return "../" * depth
+
+
 def region_key(report: SlicedReport) -> str:
     return report.normalized.source.region.name("en")
 
@@ -157,17 +166,30 @@ class Site:
 
     # --- text helpers -------------------------------------------------------------------------------
 
+    def term_note(self, entry_id: str) -> str:
+        """What a term's note says: its English rendering and pinyin."""
+        entry = self.entries[entry_id]
+        return f"{entry.en_preferred} · {entry.headword.pinyin}" if entry.headword.pinyin else entry.en_preferred
+
+    def term_notes(self, reports: list[SlicedReport]) -> list[tuple[str, str]]:
+        """(entry id, note) for every entry the reports' pages can link, for the page's list of notes that
+        each term link names in `aria-describedby`: a screen reader then reads the note with the term."""
+        used: set[str] = set()
+        for report in reports:
+            used |= self.digest(report).used
+        return [(entry_id, self.term_note(entry_id)) for entry_id in sorted(used)]
+
     def linked(self, text: str, matches: list[TermMatch], root: str) -> Markup:
-        """Chinese text, escaped, with each glossary term linked to its entry (tooltip: English and pinyin)."""
+        """Chinese text, escaped, with each glossary term linked to its entry. The note (English and pinyin)
+        is shown by the site's script on hover, focus or tap, and read out from the page's list of notes."""
         pieces: list[str] = []
         cursor = 0
         for match in matches:
             entry = self.entries[match.entry]
             pieces.append(str(escape(text[cursor : match.start])))
-            tip = f"{entry.en_preferred} · {entry.headword.pinyin}" if entry.headword.pinyin else entry.en_preferred
             pieces.append(
-                f'<a class="term" href="{root}glossary/{entry.id}/" data-tip="{escape(tip)}">'
-                f"{escape(text[match.start : match.end])}</a>"
+                f'<a class="term" href="{root}glossary/{entry.id}/" data-tip="{escape(self.term_note(entry.id))}" '
+                f'aria-describedby="note-{entry.id}">{escape(text[match.start : match.end])}</a>'
             )
             cursor = match.end
         pieces.append(str(escape(text[cursor:])))
@@ -395,8 +417,7 @@ class Site:
                 common: dict[str, Any] = common,
                 **context: Any,
             ) -> None:
-                depth = path.count("/") + (0 if path.endswith("index") else 1)
-                root = "../" * depth
+                root = page_root(path)
                 site_root = root + ("" if lang is DEFAULT else "../")
                 variables = {**common, "root": root, "site_root": site_root, **context}
                 planned[f"{path}.{lang.code}.md"] = PlannedPage(
@@ -413,6 +434,7 @@ class Site:
             add("glossary/index", "glossary_index.md.j2")
             for entry in self.inputs.glossary.entries:
                 add(f"glossary/{entry.id}", "glossary_entry.md.j2", entry_keys.get(entry.id), entry=entry)
+            add("about/index", "about.md.j2")
             add("about/methodology", "methodology.md.j2")
             add("about/downloads", "downloads.md.j2")
         return planned
@@ -602,11 +624,16 @@ class Site:
             "label": self.label,
             "theme_matrix": lambda: self.theme_matrix,
             "region_of": lambda report: report.normalized.source.region.name(lang.text),
+            "region_name": lambda name: self.region_names(lang).get(name, name),
             "region_list": lambda: format_list(
                 list(dict.fromkeys(r.normalized.source.region.name(lang.text) for r in self.reports)),
                 locale=lang.locale,
             ),
             "report_row": lambda report, root: self.report_row(report, lang, root),
+            "term_notes": lambda reports: self.term_notes(reports),
+            "theme_reports": lambda theme: list(
+                {report.id: report for _, listed, _ in self.theme_listing(theme) for report, _, _ in listed}.values()
+            ),
         }
         return {
             "lang": lang,
@@ -671,6 +698,10 @@ class Site:
         self, report: SlicedReport, section: Section, paragraph: Paragraph, lang: Language, root: str
     ) -> dict[str, Any]:
         return {"p": self.paragraph_view(report, section, paragraph, lang, root), "show_source": True}
+
+    def region_names(self, lang: Language) -> dict[str, str]:
+        """A region's name in the reader's language, from its English name (the key regions are counted by)."""
+        return {region_key(r): r.normalized.source.region.name(lang.text) for r in self.reports}
 
     def report_row(self, report: SlicedReport, lang: Language, root: str) -> Markup:
         """A report's row in the home page's table of reports."""
