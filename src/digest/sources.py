@@ -141,7 +141,7 @@ SLICING_FIELDS = (
 )
 DATE_FIELDS = (
     Field("value", (str, int), doc="an ISO date, a year, or start/end"),
-    Field("kind", (str,), doc="one of " + ", ".join(DATE_KINDS)),
+    Field("kind", (str,), required=False, doc="one of " + ", ".join(DATE_KINDS) + " (published when left out)"),
 )
 DETECTED_FIELDS = (
     Field("encoding", (str,), doc="written by `digest new-report`"),
