@@ -16,6 +16,7 @@ from typing import Any
 
 from .cache import files_under
 from .errors import DigestError, Problem
+from .search import build_index
 
 
 @dataclass(frozen=True)
@@ -131,6 +132,7 @@ def run_mkdocs(
                 mkdocs_build(config)
             finally:
                 config.plugins.on_shutdown()
+        build_index(staging)
     except (MkDocsException, SystemExit, OSError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         problems = [Problem(str(config_file), f"MkDocs: {m}") for m in collector.messages] or [
