@@ -1,4 +1,10 @@
-"""MkDocs hooks: give every language its own 404 page.
+"""MkDocs hooks: keep pre-rendered HTML away from Python-Markdown; give every language its own 404 page.
+
+Our pages are mostly HTML already (paragraph pairs, tables, notes) rendered by Jinja2. Python-Markdown would
+scan all of it again (its HTML-block preprocessor, MkDocs' anchor scan of raw HTML): about a quarter of
+MkDocs' time, growing with the page's bytes. `on_page_markdown` lifts each self-contained HTML block out
+and leaves a placeholder paragraph; `on_page_content` puts the blocks back, and records their element ids
+so MkDocs still validates links to them. Headings stay Markdown, so the TOC and anchors are MkDocs' own.
 
 mkdocs-static-i18n builds each language in turn into the same site folder, and each build writes the
 theme's 404.html at the top, so only the last language's survived. After each language's build its
@@ -8,10 +14,51 @@ theme's 404.html at the top, so only the last language's survived. After each la
 from __future__ import annotations
 
 import os
+import re
 import shutil
 import sys
 from pathlib import Path
 from typing import Any
+
+_BLOCK_START = re.compile(r"<([a-z][a-z0-9]*)[\s>]")
+_IDS = re.compile(r'\sid="([^"]+)"')
+_PLACEHOLDER = re.compile(r"<p>DIGESTBLOCK(\d+)X</p>")
+_STASH = "_digest_blocks"
+
+
+def _self_contained(chunk: str) -> bool:
+    """An HTML block Python-Markdown would pass through untouched: starts with a tag, closes what it opens."""
+    start = _BLOCK_START.match(chunk)
+    if not start or "markdown=" in chunk:
+        return False
+    name = start.group(1)
+    opened = len(re.findall(rf"<{name}[\s>]", chunk))
+    return opened == chunk.count(f"</{name}>") and chunk.rstrip().endswith(f"</{name}>")
+
+
+def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:
+    blocks: list[str] = []
+    out = []
+    for chunk in re.split(r"(\n[ \t]*\n)", markdown):
+        if chunk.startswith("<") and _self_contained(chunk):
+            out.append(f"DIGESTBLOCK{len(blocks)}X")
+            blocks.append(chunk)
+        else:
+            out.append(chunk)
+    setattr(page, _STASH, blocks)
+    return "".join(out)
+
+
+def on_page_content(html: str, page: Any, **_: Any) -> str:
+    blocks: list[str] = getattr(page, _STASH, [])
+    if not blocks:
+        return html
+    setattr(page, _STASH, [])
+    ids = getattr(page, "present_anchor_ids", None)
+    if ids is not None:
+        for block in blocks:
+            ids.update(_IDS.findall(block))
+    return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], html)
 
 
 def on_pre_build(config: Any, **_: Any) -> None:
