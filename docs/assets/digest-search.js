@@ -100,7 +100,7 @@
   // Occurrences of the phrase in one document: starts where every term sits at its offset.
   function occurrences(terms, lists, doc) {
     var positional = terms.filter(function (term) { return !term.single; });
-    if (!positional.length) return lists[terms[0].token][doc].positions[0];
+    if (!positional.length) return 1;
     var first = positional[0], count = 0;
     var sets = positional.map(function (term) { return new Set(lists[term.token][doc].positions); });
     lists[first.token][doc].positions.forEach(function (p) {
@@ -134,7 +134,11 @@
     });
   }
   function documentOf(id) {
-    return fetchJSON("d/" + Math.floor(id / meta.chunk) + ".json").then(function (chunk) { return chunk[id % meta.chunk]; });
+    return fetchJSON("d/" + Math.floor(id / meta.chunk) + ".json").then(function (chunk) {
+      var entry = chunk[id % meta.chunk];
+      if (entry.length < 3) return entry;
+      return fetchJSON("p/" + id + ".json").then(function (places) { return [entry[0], places]; });
+    });
   }
   function escape(text) {
     return text.replace(/[&<>"']/g, function (c) { return "&#" + c.charCodeAt(0) + ";"; });
@@ -183,16 +187,21 @@
     var page = state.results.slice(state.shown, state.shown + PAGE);
     return Promise.all(page.map(function (r) { return documentOf(r.doc); })).then(function (docs) {
       if (state !== current) return;
+      // A result is one text; its first place is the result's link, the other places where the same
+      // text stands (a theme page, a glossary entry) follow as links of their own.
       docs.forEach(function (d) {
-        var url = new URL(d[0], base);
-        url.search = "?h=" + encodeURIComponent(state.query);
+        var text = d[0], places = d[1];
         var item = document.createElement("li");
         item.className = "md-search-result__item";
-        item.innerHTML =
-          '<a class="md-search-result__link" tabindex="-1" href="' + escape(url.href) + '">' +
-          '<article class="md-search-result__article md-typeset">' +
-          "<h1>" + escape(d[1]) + (d[2] ? " · " + escape(d[2]) : "") + "</h1>" +
-          "<p>" + marked(d[3], state.parts, 180) + "</p></article></a>";
+        item.innerHTML = places.map(function (place, i) {
+          var url = new URL(place[0], base);
+          url.search = "?h=" + encodeURIComponent(state.query);
+          var title = escape(place[1]) + (place[2] ? " · " + escape(place[2]) : "");
+          return '<a class="md-search-result__link" tabindex="-1" href="' + escape(url.href) + '">' +
+            '<article class="md-search-result__article' + (i ? "" : " md-search-result__article--document") + ' md-typeset">' +
+            (i ? "<h2>" + title + "</h2>" : "<h1>" + title + "</h1><p>" + marked(text, state.parts, 180) + "</p>") +
+            "</article></a>";
+        }).join("");
         list.appendChild(item);
       });
       state.shown += page.length;

@@ -21,19 +21,19 @@ from pathlib import Path
 from typing import Any
 
 _BLOCK_START = re.compile(r"<([a-z][a-z0-9]*)[\s>]")
+_OPEN = re.compile(r"<([a-z][a-z0-9]*)")
+_VOID = frozenset({"br", "hr", "img", "input", "meta", "link", "wbr", "source", "col", "area"})
 _IDS = re.compile(r'\sid="([^"]+)"')
 _PLACEHOLDER = re.compile(r"<p>DIGESTBLOCK(\d+)X</p>")
 _STASH = "_digest_blocks"
 
 
 def _self_contained(chunk: str) -> bool:
-    """An HTML block Python-Markdown would pass through untouched: starts with a tag, closes what it opens."""
-    start = _BLOCK_START.match(chunk)
-    if not start or "markdown=" in chunk:
+    """HTML Python-Markdown would pass through untouched: starts and ends with a tag, closes all it opens."""
+    if not _BLOCK_START.match(chunk) or "markdown=" in chunk or not chunk.rstrip().endswith(">"):
         return False
-    name = start.group(1)
-    opened = len(re.findall(rf"<{name}[\s>]", chunk))
-    return opened == chunk.count(f"</{name}>") and chunk.rstrip().endswith(f"</{name}>")
+    names = set(_OPEN.findall(chunk)) - _VOID
+    return all(len(re.findall(rf"<{name}[\s>]", chunk)) == chunk.count(f"</{name}>") for name in names)
 
 
 def on_page_markdown(markdown: str, page: Any, **_: Any) -> str:

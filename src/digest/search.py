@@ -2,7 +2,7 @@
 
 Why not Material's lunr index: it holds every language in one file loaded whole on every page, and jieba's
 words never match a phrase that jieba cut differently. Why not Pagefind as it comes: its Chinese body text
-and its queries are cut differently (see docs/search.md). Here every Han character pair (bigram) is indexed
+and its queries are cut differently (measured in docs/benchmark.md, "Search"). Here every Han character pair (bigram) is indexed
 with its positions, so any Chinese phrase of two or more characters is found exactly where it occurs, with no
 dictionary: a query is cut into bigrams the same way in the browser (assets/digest-search.js), and a match is
 a run of bigrams at consecutive positions. Latin words are indexed the same way, a word per position.
@@ -11,23 +11,26 @@ Both sides fold the text first: lower case, and each Traditional character to it
 OpenCC, so a query in either script finds text in either. The fold table holds only the characters of this
 site that change, and ships with the index.
 
-A *document* is one block of a page (a paragraph's Chinese or English, a list item, a table cell, a
+A *place* is one block of a page (a paragraph's Chinese or English, a list item, a table cell, a
 heading): its link is the nearest element id (its own, an ancestor's, or the heading before it), so a
-result lands on the paragraph.
+result lands on the paragraph. A *text* is what places hold: the same paragraph on its report page, a
+theme page and a glossary entry is one text with three places, one result listing all three.
 
 Layout, per language (the `<html lang>` of each page), under `search/<lang>/`:
 
-- `meta.json`: shard count, document count, mean length, chunk size, the fold table;
+- `meta.json`: shard count, text count, chunk size, the fold table;
 - `t/<k>.json`: the postings of every token whose hash falls in shard k;
-- `d/<k>.json`: documents k*CHUNK … k*CHUNK+CHUNK-1: link, page title, heading, text.
+- `d/<k>.json`: texts k*CHUNK … k*CHUNK+CHUNK-1, each with its places: link, page title, heading;
+- `p/<text>.json`: all the places of a text that stands in more than PLACES (a heading on every page).
 
-A posting list is a string: entries `doc,pos,pos…` separated by `;`, numbers in base 36, the
-document ids and positions as differences from the previous one. Single characters are indexed too, as
-`doc,count` (no positions), for one-character queries.
+A posting list is a string: entries `text,pos,pos…` separated by `;`, numbers in base 36, the
+text ids and positions as differences from the previous one. Single characters are indexed too, as
+the text alone (no positions), for one-character queries.
 """
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import re
@@ -39,8 +42,9 @@ from pathlib import Path
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(f"[{HAN}]+|[a-z0-9]+")
 HAN_CHAR = re.compile(f"[{HAN}]")
-SHARD_BYTES = 24_000  # aim per postings shard: a query loads one shard per distinct token
-CHUNK = 16  # documents per stored chunk: a page of ten results loads at most ten chunks
+SHARD_BYTES = 40_000  # aim per postings shard: a query loads one shard per distinct token
+PLACES = 8  # places listed with a text in its chunk; more go to p/<text>.json
+CHUNK = 16  # texts per stored chunk: a page of ten results loads at most ten chunks
 BLOCKS = frozenset(
     [
         "p",
@@ -88,6 +92,13 @@ def b36(number: int) -> str:
         number, rest = divmod(number, 36)
         digits.append("0123456789abcdefghijklmnopqrstuvwxyz"[rest])
     return "".join(reversed(digits))
+
+
+B36 = [b36(n) for n in range(36 * 36)]
+
+
+def _b36(number: int) -> str:
+    return B36[number] if number < len(B36) else b36(number)
 
 
 def fold_table(chars: Iterable[str]) -> dict[str, str]:
@@ -223,41 +234,43 @@ def collect(site: Path) -> dict[str, Language]:
     return dict(languages)
 
 
-def _encode(entries: list[tuple[int, list[int]]]) -> str:
+def _positions(positions: list[int]) -> str:
+    """`,p1,d2,d3…`: the first position, then differences, in base 36."""
     out = []
-    last_doc = 0
-    for doc, positions in entries:
-        numbers = [doc - last_doc]
-        last = 0
-        for p in positions:
-            numbers.append(p - last)
-            last = p
-        out.append(",".join(b36(n) for n in numbers))
-        last_doc = doc
-    return ";".join(out)
+    last = 0
+    for p in positions:
+        out.append(_b36(p - last))
+        last = p
+    return "," + ",".join(out)
 
 
 def write_language(folder: Path, language: Language, fold: dict[str, str]) -> dict[str, int]:
-    """Write one language's shards and chunks; return what it wrote (documents, shards, bytes)."""
+    """Write one language's shards and chunks; return what it wrote (texts, places, shards, bytes).
+
+    The unit of the index is a distinct text: a paragraph quoted on a theme page and in the glossary is
+    one result that lists every place it stands, so it is cut, stored and shown once.
+    """
     table = str.maketrans(fold)
-    postings: dict[str, list[tuple[int, list[int]]]] = defaultdict(list)
-    memo: dict[str, tuple[dict[str, list[int]], dict[str, int], int]] = {}
+    places: dict[str, list[Doc]] = {}
+    for doc in language.docs:
+        places.setdefault(doc.text, []).append(doc)
+    postings: dict[str, list[str]] = defaultdict(list)
+    last_seen: dict[str, int] = {}
     total_length = 0
-    for doc_id, doc in enumerate(language.docs):
-        cut = memo.get(doc.text)
-        if cut is None:
-            positional, singles, length = tokens(doc.text.lower().translate(table))
-            grouped: dict[str, list[int]] = defaultdict(list)
-            for token, position in positional:
-                grouped[token].append(position)
-            cut = memo[doc.text] = (dict(grouped), singles, length)
-        grouped_positions, singles, length = cut
+    for text_id, text in enumerate(places):
+        positional, singles, length = tokens(text.lower().translate(table))
         total_length += length
-        for token, positions in grouped_positions.items():
-            postings[token].append((doc_id, positions))
-        for char, count in singles.items():
-            postings[char].append((doc_id, [count]))
-    encoded = {token: _encode(entries) for token, entries in postings.items()}
+        grouped: dict[str, list[int]] = defaultdict(list)
+        for token, position in positional:
+            grouped[token].append(position)
+        for token, found in grouped.items():
+            postings[token].append(_b36(text_id - last_seen.get(token, 0)) + _positions(found))
+            last_seen[token] = text_id
+        for char in singles:
+            postings[char].append(_b36(text_id - last_seen.get(char, 0)))
+            last_seen[char] = text_id
+    encoded = {token: ";".join(entries) for token, entries in postings.items()}
+    del postings
     size = sum(len(t) + len(v) + 6 for t, v in encoded.items())
     shards = max(1, -(-size // SHARD_BYTES))
     split: list[dict[str, str]] = [{} for _ in range(shards)]
@@ -268,20 +281,27 @@ def write_language(folder: Path, language: Language, fold: dict[str, str]) -> di
         (folder / sub).mkdir(parents=True, exist_ok=True)
     for k, shard in enumerate(split):
         written += _dump(folder / "t" / f"{k}.json", shard)
-    docs = language.docs
-    for k in range(0, len(docs), CHUNK):
-        chunk = [[d.url, d.title, d.heading, d.text] for d in docs[k : k + CHUNK]]
+    texts = list(places.items())
+    (folder / "p").mkdir(parents=True, exist_ok=True)
+    for k in range(0, len(texts), CHUNK):
+        chunk = []
+        for offset, (text, where) in enumerate(texts[k : k + CHUNK]):
+            listed = [[d.url, d.title, d.heading] for d in where]
+            if len(listed) > PLACES:  # boilerplate on many pages: its full list only when it is shown
+                written += _dump(folder / "p" / f"{k + offset}.json", listed)
+                chunk.append([text, listed[:PLACES], len(listed)])
+            else:
+                chunk.append([text, listed])
         written += _dump(folder / "d" / f"{k // CHUNK}.json", chunk)
     meta = {
         "version": 1,
         "shards": shards,
-        "docs": len(docs),
+        "texts": len(texts),
         "chunk": CHUNK,
-        "avg": round(total_length / len(docs), 2) if docs else 1,
         "fold": "".join(a + b for a, b in sorted(fold.items())),
     }
     written += _dump(folder / "meta.json", meta)
-    return {"documents": len(docs), "shards": shards, "bytes": written}
+    return {"texts": len(texts), "places": len(language.docs), "shards": shards, "bytes": written}
 
 
 def _dump(path: Path, value: object) -> int:
@@ -303,3 +323,78 @@ def build_index(site: Path) -> dict[str, dict[str, int]]:
         summary[lang] = write_language(folder, language, fold)
     os.utime(out)
     return summary
+
+
+@dataclass
+class Lookup:
+    """What a query costs a reader: the files the browser fetches for the first page of results."""
+
+    count: int
+    exact: int
+    files: list[str]
+    bytes: int
+    first: list[int]
+
+
+def lookup(folder: Path, query: str, page: int = 10) -> Lookup:
+    """Run a query as assets/digest-search.js does, against one language's index on disk (for the benchmark
+    and tests): the same folding, tokens and exact-phrase test; the files it would fetch, and their bytes."""
+    files = ["meta.json"]
+    meta = json.loads((folder / "meta.json").read_bytes())
+    fold = dict(zip(meta["fold"][0::2], meta["fold"][1::2], strict=True))
+    folded = "".join(fold.get(c.lower(), c.lower()) if len(c.lower()) == 1 else c for c in query)
+    terms: list[tuple[str, int, bool]] = []
+    position = 0
+    for raw in folded.split():
+        for match in TOKEN.finditer(raw):
+            run = match.group()
+            if HAN_CHAR.match(run):
+                if len(run) == 1:
+                    terms.append((run, position, True))
+                starts = list(range(0, len(run) - 1, 2))
+                if len(run) > 1 and len(run) % 2:
+                    starts.append(len(run) - 2)
+                terms += [(run[i : i + 2], position + i, False) for i in starts]
+                position += len(run)
+            else:
+                terms.append((run, position, False))
+                position += 1
+    lists: dict[str, dict[int, list[int]]] = {}
+    for token, _offset, _single in terms:
+        if token in lists:
+            continue
+        shard = f"t/{fnv1a(token) % meta['shards']}.json"
+        if shard not in files:
+            files.append(shard)
+        value = json.loads((folder / shard).read_bytes()).get(token, "")
+        found: dict[int, list[int]] = {}
+        doc = 0
+        for entry in value.split(";") if value else []:
+            numbers = [int(n, 36) for n in entry.split(",")]
+            doc += numbers[0]
+            found[doc] = list(itertools.accumulate(numbers[1:]))
+        lists[token] = found
+    if not terms:
+        return Lookup(0, 0, files, sum((folder / f).stat().st_size for f in files), [])
+    candidates = set.intersection(*(set(found) for found in lists.values()))
+    positional = [(t, o) for t, o, single in terms if not single]
+    scored = []
+    for doc in candidates:
+        if positional:
+            first, offset = positional[0]
+            exact = sum(all(p - offset + o in lists[t][doc] for t, o in positional[1:]) for p in lists[first][doc])
+        else:
+            exact = 1
+        tf = exact or 0.5
+        scored.append((-(exact > 0), -(tf * 2.2) / (tf + 1.2), doc))
+    scored.sort()
+    shown = [doc for _, _, doc in scored[:page]]
+    for doc in shown:
+        chunk = f"d/{doc // meta['chunk']}.json"
+        if chunk not in files:
+            files.append(chunk)
+        entry = json.loads((folder / chunk).read_bytes())[doc % meta["chunk"]]
+        if len(entry) > 2:
+            files.append(f"p/{doc}.json")
+    exact_count = sum(1 for s in scored if s[0])
+    return Lookup(len(scored), exact_count, files, sum((folder / f).stat().st_size for f in files), shown)
