@@ -64,10 +64,12 @@
   function parse(query) {
     var terms = [], parts = [], position = 0;
     fold(query).split(/\s+/).forEach(function (raw) {
-      var m, before = terms.length;
+      var m, before = terms.length, end = 0;
       TOKEN.lastIndex = 0;
       while ((m = TOKEN.exec(raw))) {
         var run = m[0];
+        if (m.index > end) position += 1; // punctuation between, as the index counts it
+        end = m.index + run.length;
         if (HAN.test(run[0])) {
           if (run.length === 1) terms.push({ token: run, offset: position, single: true });
           for (var i = 0; i + 1 < run.length; i += 2) terms.push({ token: run.substr(i, 2), offset: position + i });

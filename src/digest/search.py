@@ -113,12 +113,20 @@ def fold_table(chars: Iterable[str]) -> dict[str, str]:
 
 
 def tokens(folded: str) -> tuple[list[tuple[str, int]], dict[str, int], int]:
-    """Positional tokens (Han bigrams and Latin words), single-character counts, and the length in positions."""
+    """Positional tokens (Han bigrams and Latin words), single-character counts, and the length in positions.
+
+    Each Han character and each word takes a position; punctuation takes one more, so 两队。一室 is not
+    the phrase 两队一室, while spaces take none (a query's words may be typed apart).
+    """
     positional: list[tuple[str, int]] = []
     singles: dict[str, int] = defaultdict(int)
     position = 0
+    end = 0
     for match in TOKEN.finditer(folded):
         run = match.group()
+        if folded[end : match.start()].strip():  # punctuation between: a phrase does not run across it
+            position += 1
+        end = match.end()
         if HAN_CHAR.match(run):
             for i, char in enumerate(run):
                 singles[char] += 1
@@ -212,11 +220,12 @@ def collect(site: Path) -> dict[str, Language]:
     import lxml.html  # type: ignore[import-untyped]
 
     languages: dict[str, Language] = defaultdict(Language)
+    parser = lxml.html.HTMLParser(encoding="utf-8")  # MkDocs writes UTF-8, whatever a page declares
     for path in sorted(site.rglob("*.html")):
         rel = path.relative_to(site).as_posix()
         if rel.split("/")[-1] == "404.html":
             continue
-        tree = lxml.html.fromstring(path.read_bytes())
+        tree = lxml.html.fromstring(path.read_bytes(), parser=parser)
         found = tree.xpath(ROOT_XPATH)
         if not found:
             continue
@@ -346,8 +355,12 @@ def lookup(folder: Path, query: str, page: int = 10) -> Lookup:
     terms: list[tuple[str, int, bool]] = []
     position = 0
     for raw in folded.split():
+        end = 0
         for match in TOKEN.finditer(raw):
             run = match.group()
+            if raw[end : match.start()]:
+                position += 1
+            end = match.end()
             if HAN_CHAR.match(run):
                 if len(run) == 1:
                     terms.append((run, position, True))
