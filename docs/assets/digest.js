@@ -85,26 +85,3 @@
   }
   if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
 })();
-
-// Search results in the reader's language only: all languages share one search index, so results from
-// the other two languages' copies of a page are hidden (a known complaint about multilingual MkDocs sites).
-(function () {
-  function languageOf(path) {
-    if (/\/zh-Hant\//.test(path)) return "zh-Hant";
-    if (/\/zh\//.test(path)) return "zh";
-    return "en";
-  }
-  function setup() {
-    var list = document.querySelector(".md-search-result__list");
-    if (!list) return;
-    var here = languageOf(location.pathname);
-    function filter() {
-      list.querySelectorAll(".md-search-result__item").forEach(function (item) {
-        var link = item.querySelector("a");
-        if (link) item.hidden = languageOf(new URL(link.href, location.href).pathname) !== here;
-      });
-    }
-    new MutationObserver(filter).observe(list, { childList: true, subtree: true });
-  }
-  if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", setup); else setup();
-})();

@@ -78,6 +78,16 @@ def generate(n: int, target: Path, seed: int = 20261124) -> Path:
 EDIT = "新增一段，用于测量增量重建。\n"  # "A new paragraph, to measure an incremental rebuild."
 
 
+QUERIES = ("派出所", "交所合一", "两队一室", "枫桥经验", "派出所主防", "Fengqiao Experience")
+
+
+def _cpu_seconds() -> float:
+    """CPU time of this process and its finished children: on a shared machine, wall time is not ours alone."""
+    own = resource.getrusage(resource.RUSAGE_SELF)
+    children = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime
+
+
 def _peak_mb() -> float:
     own = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     children = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
@@ -89,16 +99,20 @@ def measure(project_dir: Path) -> dict[str, Any]:
     import contextlib
     import io
 
-    from .build import build
+    from .build import build, nav
+    from .pipeline import gather
     from .project import Project
     from .publish import run_mkdocs
+    from .search import lookup
 
     project = Project(project_dir)
     quiet = contextlib.redirect_stderr(io.StringIO())
+    cpu = _cpu_seconds()
     started = time.perf_counter()
     with quiet:
         outcome = build(project)
     full = time.perf_counter() - started
+    full_cpu = _cpu_seconds() - cpu
     stages = {name: round(seconds, 3) for name, seconds in outcome.timings.items()}
     ours = full - outcome.timings.get("mkdocs", 0.0)
     memory = _peak_mb()
@@ -129,12 +143,31 @@ def measure(project_dir: Path) -> dict[str, Any]:
     )
     fresh_edit_seconds = time.perf_counter() - started
     processed = re.search(r"\((\d+) processed", own.stdout)
-    bare_site = project_dir / "build" / "bare-site"
+    # The same kind of edit, then the whole `digest build` (site and index included): what the live
+    # preview does before the browser reloads, and what `digest build` does after an edit.
+    raw = raws[len(raws) // 4]
+    raw.write_bytes(raw.read_bytes() + EDIT.encode())
     started = time.perf_counter()
     with contextlib.redirect_stderr(io.StringIO()):
-        run_mkdocs(project.mkdocs_config, project.pages, bare_site)
+        build(project)
+    edit_visible_seconds = time.perf_counter() - started
+    report_id = raw.stem
+    page = project_dir / "build" / "site" / "zh" / "reports" / report_id / "index.html"
+    visible = page.is_file() and "用于测量增量重建" in page.read_text(encoding="utf-8")
+    queries = {}
+    for lang in ("zh", "zh-Hant", "en"):
+        for phrase in QUERIES:
+            found = lookup(project_dir / "build" / "site" / "search" / lang, phrase)
+            queries[f"{lang} {phrase}"] = {"results": found.count, "files": len(found.files), "bytes": found.bytes}
+    bare_site = project_dir / "build" / "bare-site"
+    cpu = _cpu_seconds()
+    started = time.perf_counter()
+    with contextlib.redirect_stderr(io.StringIO()):
+        run_mkdocs(project.mkdocs_config, project.pages, bare_site, search=False, nav=nav(gather(project)))
     bare = time.perf_counter() - started
+    bare_cpu = _cpu_seconds() - cpu
     pages = sum(1 for _ in (project_dir / "build" / "site").rglob("*.html"))
+    index_bytes = sum(p.stat().st_size for p in (project_dir / "build" / "site" / "search").rglob("*") if p.is_file())
     return {
         "reports": outcome.reports,
         "html_pages": pages,
@@ -150,6 +183,19 @@ def measure(project_dir: Path) -> dict[str, Any]:
         "own_process_reports_processed": int(processed.group(1)) if processed else None,
         "bare_mkdocs_s": round(bare, 2),
         "ours_vs_bare_mkdocs": round(ours / bare, 3),
+        "full_build_cpu_s": round(full_cpu, 2),
+        "bare_mkdocs_cpu_s": round(bare_cpu, 2),
+        "pages_per_s": round(pages / full, 1),
+        "mkdocs_ms_per_page": round(1000 * stages.get("mkdocs", 0.0) / pages, 1),
+        "bare_mkdocs_ms_per_page": round(1000 * bare / pages, 1),
+        "bare_mkdocs_cpu_ms_per_page": round(1000 * bare_cpu / pages, 1),
+        "search_index_s": stages.get("search index", 0.0),
+        "search_index_mb": round(index_bytes / 1e6, 1),
+        "query_bytes_max": max(q["bytes"] for q in queries.values()),
+        "queries": queries,
+        "one_report_edit_site_s": round(edit_visible_seconds, 2),
+        "one_report_edit_site_visible": visible,
+        "load_average": round(os.getloadavg()[0], 1),
     }
 
 
@@ -174,23 +220,31 @@ def slope(results: list[dict[str, Any]], field: str) -> float:
 
 def table(results: list[dict[str, Any]]) -> str:
     rows = [
-        "| N | HTML pages | full build (s) | our stages (s) | our share | bare mkdocs (s) | no-op rebuild (s) "
-        "| one-report edit, our stages (s) | the same edit, own process (s) | peak RSS (MB) |",
-        "|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|",
+        "| N | HTML pages | full build (s) | CPU (s) | pages/s | our stages (s) | MkDocs (ms/page) "
+        "| bare MkDocs (ms/page; CPU) | search index (s) | index (MB) | largest query (KB) | no-op rebuild (s) "
+        "| one-report edit, our stages (s) | the same edit, own process (s) | edit to site (s) | peak RSS (MB) "
+        "| load |",
+        "|" + "---:|" * 17,
     ]
     for r in results:
         rows.append(
-            f"| {r['reports']} | {r['html_pages']} | {r['full_build_s']} | {r['our_stages_s']} | {r['our_share_of_full_build']:.0%} "
-            f"| {r['bare_mkdocs_s']} | {r['noop_rebuild_s']} | {r['one_report_edit_our_stages_s']} "
-            f"| {r['one_report_edit_own_process_s']} | {r['peak_rss_mb']} |"
+            f"| {r['reports']} | {r['html_pages']} | {r['full_build_s']} | {r['full_build_cpu_s']} | {r['pages_per_s']} "
+            f"| {r['our_stages_s']} | {r['mkdocs_ms_per_page']} "
+            f"| {r['bare_mkdocs_ms_per_page']}; {r['bare_mkdocs_cpu_ms_per_page']} | {r['search_index_s']:.1f} "
+            f"| {r['search_index_mb']} | {r['query_bytes_max'] / 1000:.0f} | {r['noop_rebuild_s']} "
+            f"| {r['one_report_edit_our_stages_s']} | {r['one_report_edit_own_process_s']} "
+            f"| {r['one_report_edit_site_s']} | {r['peak_rss_mb']} | {r['load_average']} |"
         )
     return "\n".join(rows)
 
 
 TARGETS: tuple[tuple[str, str, float], ...] = (
-    ("our stages under 15% of the full build", "our_share_of_full_build", 0.15),
     ("a nothing-changed rebuild under 1 s", "noop_rebuild_s", 1.0),
     ("a one-report edit under 2 s for our stages", "one_report_edit_our_stages_s", 2.0),
+    ("MkDocs at most 10 ms per HTML page", "mkdocs_ms_per_page", 10.0001),
+    ("at least 50 HTML pages per second, full clean build", "pages_per_s", -50.0),
+    ("one query downloads less than 300 KB", "query_bytes_max", 300_000),
+    ("`digest build` after a one-report edit within 10 s", "one_report_edit_site_s", 10.0),
 )
 
 
@@ -227,7 +281,8 @@ def docs_page(report: dict[str, Any]) -> str:
     ]
     for label, field, limit in TARGETS:
         value = largest[field]
-        lines.append(f"- {label}: {'met' if value < limit else 'not met'} ({value})")
+        met = value >= -limit if limit < 0 else value < limit  # a negative limit is a floor
+        lines.append(f"- {label}: {'met' if met else 'not met'} ({value})")
     return "\n".join(lines) + "\n"
 
 

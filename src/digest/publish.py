@@ -12,6 +12,7 @@ import os
 import shutil
 import sys
 import tempfile
+import time
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,7 @@ from typing import Any
 
 from .cache import files_under
 from .errors import DigestError, Problem, machine_fault
+from .search import build_index
 
 
 @dataclass(frozen=True)
@@ -105,9 +107,16 @@ def keep_unchanged(staging: Path, site_dir: Path) -> SyncResult:
 
 
 def run_mkdocs(
-    config_file: Path, docs_dir: Path, site_dir: Path, strict: bool = True, nav: list[Any] | None = None
+    config_file: Path,
+    docs_dir: Path,
+    site_dir: Path,
+    strict: bool = True,
+    nav: list[Any] | None = None,
+    search: bool = True,
+    timings: dict[str, float] | None = None,
 ) -> SyncResult:
-    """Build the site aside and swap it in: a failed build leaves the previous site untouched.
+    """Build the site aside, index it for search (unless `search` is false), and swap it in: a failed build
+    leaves the previous site untouched. `timings` receives the seconds MkDocs and the index took.
 
     Builds are reproducible: MkDocs dates the sitemap from SOURCE_DATE_EPOCH, set to a fixed day unless
     the caller sets it.
@@ -123,6 +132,7 @@ def run_mkdocs(
     collector = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
+    started = time.perf_counter()
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             overrides: dict[str, Any] = {"docs_dir": str(docs_dir), "site_dir": str(staging), "strict": strict}
@@ -134,6 +144,12 @@ def run_mkdocs(
                 mkdocs_build(config)
             finally:
                 config.plugins.on_shutdown()
+        built = time.perf_counter()
+        if search:
+            build_index(staging)
+        if timings is not None:
+            timings["mkdocs"] = built - started
+            timings["search index"] = time.perf_counter() - built
     except (MkDocsException, SystemExit, OSError) as exc:
         shutil.rmtree(staging, ignore_errors=True)
         problems = [Problem(str(config_file), f"MkDocs: {m}") for m in collector.messages] or [

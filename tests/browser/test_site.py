@@ -26,45 +26,6 @@ def test_language_switch_keeps_the_page(watched: Watched, base_url: str) -> None
     assert "全力護航經濟社會高質量發展" in page.locator("h1").first.inner_text()
 
 
-def _search(watched: Watched, base_url: str, query: str, prefix: str = "") -> list[str]:
-    page = watched.page
-    page.goto(base_url + prefix + "/")
-    page.locator("label.md-search__icon, .md-search__input").first.click()
-    box = page.locator("input.md-search__input")
-    box.fill(query)
-    box.press("End")
-    page.wait_for_selector(".md-search-result__item:not([hidden])", timeout=15000)
-    page.wait_for_timeout(200)
-    return page.locator(".md-search-result__item:not([hidden]) a").evaluate_all("els => els.map(e => e.href)")
-
-
-@pytest.mark.parametrize(
-    ("query", "expected"),
-    [
-        ("一室两队", "/glossary/two-teams-one-office/"),
-        ("交所合一", "/glossary/traffic-squad-station-integration/"),
-        ("枫桥经验", "/glossary/fengqiao-experience/"),
-        ("traffic police", "/glossary/traffic-squad-station-integration/"),
-    ],
-)
-def test_search_in_chinese_and_english(watched: Watched, base_url: str, query: str, expected: str) -> None:
-    hrefs = _search(watched, base_url, query)
-    watched.shot(f"search-{query.replace(' ', '-')}")
-    assert any(expected in href for href in hrefs), hrefs[:10]
-
-
-@pytest.mark.parametrize("prefix", ["", "/zh", "/zh-Hant"])
-def test_search_results_stay_in_the_page_language(watched: Watched, base_url: str, prefix: str) -> None:
-    hrefs = _search(watched, base_url, "派出所", prefix)
-    assert hrefs
-    for href in hrefs:
-        path = href.removeprefix(base_url)
-        if prefix:
-            assert path.startswith(prefix + "/"), path
-        else:
-            assert not path.startswith(("/zh/", "/zh-Hant/")), path
-
-
 def test_glossary_tooltip_on_hover(watched: Watched, base_url: str) -> None:
     page = watched.page
     page.goto(base_url + REPORT)

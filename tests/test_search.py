@@ -1,0 +1,134 @@
+"""The search index (src/digest/search.py) and the hook that keeps HTML from Python-Markdown, without a browser."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from types import SimpleNamespace
+
+import pytest
+
+from digest import mkdocs_hooks
+from digest.search import blocks, build_index, fnv1a, fold_table, lookup, tokens
+
+PAGE = """<!doctype html><html lang="{lang}"><head><title>x</title></head><body>
+<nav class="md-nav"><a href="#">派出所 in the navigation</a></nav>
+<article class="md-content__inner md-typeset">
+<h1 id="top">{title}</h1>
+<h2 id="text">Text<a class="headerlink" href="#text">¶</a></h2>
+{body}
+</article></body></html>"""
+
+
+def para(pid: str, zh: str, en: str) -> str:
+    return (
+        f'<div class="parallel" id="{pid}"><div class="zh">{zh}</div><div class="en">{en}</div>'
+        f'<div class="para-meta"><a href="#{pid}">¶ 派出所</a></div></div>'
+    )
+
+
+def write(site: Path, rel: str, lang: str, title: str, body: str) -> None:
+    path = site / rel
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(PAGE.format(lang=lang, title=title, body=body), encoding="utf-8")
+
+
+@pytest.fixture
+def site(tmp_path: Path) -> Path:
+    site = tmp_path / "site"
+    one = para("p1", "推行两队一室改革，派出所主防。", "Promote the two teams, one office reform.")
+    two = para("p2", "一室两队不同于两队。一室", "One office, two teams is another order.")
+    three = para("p3", "坚持和发展新时代枫桥经验。", "Uphold the Fengqiao Experience of the new era.")
+    write(site, "reports/a/index.html", "zh", "甲报告", one + two)
+    write(site, "themes/t/index.html", "zh", "主题", one + three)  # p1 quoted again
+    write(site, "zh-Hant/reports/a/index.html", "zh-Hant", "甲報告", para("p1", "推行兩隊一室改革，派出所主防。", "x"))
+    write(site, "en/reports/a/index.html", "en", "Report A", para("p1", "推行两队一室改革。", "Police stations lead."))
+    write(site, "404.html", "zh", "404", para("p9", "两队一室", "missing"))
+    build_index(site)
+    return site / "search"
+
+
+def test_hash_is_fnv1a_over_utf16_code_units() -> None:
+    assert fnv1a("a") == 0xE40C292C  # the published FNV-1a 32 value of "a"
+    code_unit = 0x811C9DC5 ^ 0x6D3E  # 派 is U+6D3E: one UTF-16 unit, not three UTF-8 bytes
+    assert fnv1a("派") == (code_unit * 0x01000193) & 0xFFFFFFFF
+
+
+def test_tokens_are_bigrams_and_words_at_positions() -> None:
+    positional, singles, length = tokens("派出所 gps定位")
+    assert positional == [("派出", 0), ("出所", 1), ("gps", 3), ("定位", 4)]
+    assert set(singles) == {"派", "出", "所", "定", "位"}
+    assert length == 6
+
+
+def test_fold_table_maps_traditional_characters_only() -> None:
+    table = fold_table("楓橋經驗枫桥a")
+    assert table == {"楓": "枫", "橋": "桥", "經": "经", "驗": "验"}
+
+
+def test_blocks_take_the_nearest_anchor_and_skip_furniture() -> None:
+    import lxml.html  # type: ignore[import-untyped]
+
+    root = lxml.html.fromstring(
+        '<article><h2 id="s">Sec<a class="headerlink">¶</a></h2><p>free text</p>'
+        + para("p1", "中文", "English")
+        + "</article>"
+    )
+    assert list(blocks(root)) == [
+        ("s", "Sec", "Sec"),
+        ("s", "Sec", "free text"),
+        ("p1", "Sec", "中文"),
+        ("p1", "Sec", "English"),
+    ]
+
+
+def test_a_phrase_matches_where_its_characters_stand_together(site: Path) -> None:
+    found = lookup(site / "zh", "两队一室")
+    # p1 holds the phrase (on two pages: one text); p2 holds every bigram but never the phrase in order
+    assert (found.count, found.exact) == (2, 1)
+    chunk = json.loads((site / "zh" / "d" / "0.json").read_text())
+    first = chunk[found.first[0]]
+    assert "两队一室" in first[0]
+    assert sorted(place[0] for place in first[1]) == ["reports/a/#p1", "themes/t/#p1"]
+
+
+def test_either_script_finds_the_other(site: Path) -> None:
+    assert lookup(site / "zh", "兩隊一室").exact == 1
+    assert lookup(site / "zh-Hant", "两队一室").exact == 1
+    assert lookup(site / "zh-Hant", "楓橋經驗").count == 0  # that text is only on the zh site
+
+
+def test_each_language_has_its_own_index_and_furniture_is_left_out(site: Path) -> None:
+    assert sorted(p.name for p in site.iterdir()) == ["en", "zh", "zh-Hant"]
+    assert lookup(site / "en", "police stations").exact == 1
+    assert lookup(site / "en", "stations police").exact == 0
+    # 派出所 stands in the navigation and in every paragraph's permalink line, which are not indexed
+    assert lookup(site / "en", "派出所").count == 0
+    assert lookup(site / "zh", "missing").count == 0  # 404 pages are not indexed
+
+
+def test_a_single_character_and_an_absent_word(site: Path) -> None:
+    assert lookup(site / "zh", "枫").count == 1
+    assert lookup(site / "zh", "警察").count == 0
+    assert lookup(site / "zh", "，。").count == 0
+
+
+def test_the_hook_lifts_html_blocks_and_puts_them_back() -> None:
+    page = SimpleNamespace(present_anchor_ids={"abstract"}, meta={})
+    markdown = (
+        "# Title\n\n"
+        '<div class="parallel" id="p-1"><div>中文</div></div>\n<p id="p-2">x</p>\n\n'
+        "Some *Markdown* text.\n\n"
+        '<div markdown="1">\n*kept*\n</div>\n\n'
+        "<div>unbalanced\n\n</div>\n"
+    )
+    lifted = mkdocs_hooks.on_page_markdown(markdown, page)
+    placeholder = f"DIGESTBLOCK{mkdocs_hooks._TOKEN}N0X"
+    assert placeholder in lifted and "parallel" not in lifted
+    assert '<div markdown="1">' in lifted and "<div>unbalanced" in lifted  # left to Python-Markdown
+    html = f"<h1>Title</h1>\n<p>{placeholder}</p>\n<p>DIGESTBLOCK0X</p>\n<p>Some <em>Markdown</em> text.</p>"
+    out = mkdocs_hooks.on_page_content(html, page)
+    assert "<p>DIGESTBLOCK0X</p>" in out  # text that looks like a placeholder is text
+    assert '<div class="parallel" id="p-1"><div>中文</div></div>\n<p id="p-2">x</p>' in out
+    assert placeholder not in out
+    assert page.present_anchor_ids == {"abstract", "p-1", "p-2"}
