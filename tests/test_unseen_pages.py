@@ -41,7 +41,11 @@ EXPECTED: dict[str, dict[str, Any]] = {
             "三、坚持基层基础，治安防控更加严密",
             "2024年工作打算",
         ],
-        "facts": {"index_number": "11610330MB1234567X/2024-00012", "issuing_body": "凤县公安局"},
+        "facts": {
+            "index_number": "11610330MB1234567X/2024-00012",
+            "issuing_body": "凤县公安局",
+            "published": "2024-01-09",
+        },
     },
     "qianzhou-station-2023": {
         "date": "2023-11-16",
