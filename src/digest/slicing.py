@@ -103,8 +103,10 @@ def _is_short_heading(line: str) -> bool:
 # never headings. A byline names the writer (本报记者 张三, 文/图 李四); a dateline the news agency or paper,
 # place and day (新华社西安5月12日电, 本报讯); a caption describes a photo (图为…, ▲…, ……（张三 摄）).
 BYLINE = re.compile(
-    r"^[□■●◆◇★]?\s*[(（]?\s*(本报|本台|本刊|新华社|人民网)?(记者|通讯员|特约记者|见习记者|实习生)\s*[:：]?\s*\S"
+    r"^[□■●◆◇★]?\s*[(（]?\s*(本报|本台|本刊|新华社|人民网|\S{2,8}(日报|晚报|晨报|时报|法治报|法制报|电视台))?"
+    r"(记者|通讯员|特约记者|见习记者|实习生)\s*[:：|｜丨/／]?\s*(?!提问|问|手记|观察|调查|招待会|节)\S"
     r"|^[□■●◆◇★]?\s*(文|图|文图|文/图|撰文|摄影|作者|撰稿|供稿|整理)\s*[/／|｜:：丨]\s*\S"
+    r"|^[\u4e00-\u9fff·]{2,6}\d{1,2}(,\d{1,2})*([，,、\s]+[\u4e00-\u9fff·]{2,6}\d{1,2}(,\d{1,2})*)*$"
 )
 DATELINE = re.compile(
     r"^[□■●◆◇★]?\s*(本报讯|本台讯|本刊讯|(新华社|中新社|中新网|人民网|央视网|央广网|法治网|新华网|\S{2,8}(日报|晚报|时报|法治报|法制报)|本报)"
@@ -192,6 +194,7 @@ def slice_report(
     body_started = False
     separator_at = next((i for i, line in enumerate(canonical[:8]) if SEPARATOR.match(line.strip())), None)
     title_lines = _split_title(canonical, title) or _headline(canonical)
+    last = max((i for i, line in enumerate(canonical) if line.strip()), default=-1)
     captions: set[int] = set()
 
     def pick(i: int, start: int = 0, end: int | None = None) -> dict[str, str]:
@@ -209,6 +212,9 @@ def slice_report(
                 continue
         body_started = True
         heading = None if refused else _heading(line, forced)
+        if heading is not None and heading[1] is None and i == last and not forced:
+            # An unnumbered short line with nothing under it heads nothing: it closes the text (a signature).
+            heading = None
         if heading is None:
             if not forced and _line_kind(line) == "caption":
                 captions.add(i)

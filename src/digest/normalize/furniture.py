@@ -49,6 +49,8 @@ KEPT_CLASSES = {
 }
 WHERE = ("top", "bottom", "edge", "any")
 SENTENCE_END = "。！？；!?;"
+# A span the damage step marked (⦃…⦄) holds lost characters, not punctuation: its '?' ends no sentence.
+DAMAGED = re.compile(r"⦃[^⦄]*⦄")
 HAN = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
 DEFAULT_SEPARATORS = r"\s*[|｜>＞»›/／•·]\s*|\s{2,}"
 # A line long enough and punctuated enough to be the report's own prose: it bounds the page's edges.
@@ -80,7 +82,7 @@ class ChromeRule:
         """Whether the stripped Simplified line shows this rule's features (its place is checked apart)."""
         if self.max_length and len(probe) > self.max_length:
             return None
-        if self.sentence is False and any(mark in probe for mark in SENTENCE_END):
+        if self.sentence is False and any(mark in DAMAGED.sub("", probe) for mark in SENTENCE_END):
             return None
         if self.han_share_max is not None and probe and len(HAN.findall(probe)) / len(probe) > self.han_share_max:
             return None

@@ -96,7 +96,20 @@ def _join_spaces(line: str) -> str:
         # Letter-spaced text (全 市 公 安): three or more single characters in a row. Two (南 玺) is how
         # newspapers set a two-character name in a byline, and stays.
         line = re.sub(rf"(?<!{HAN}|\S)({HAN}(?: {HAN}){{2,}})(?!\S)", lambda m: m.group(1).replace(" ", ""), line)
+        line = _lone_character(line)
     return line
+
+
+# One Han character set apart between two longer runs of Han characters (派出所 的 湘西, 乾州派出所 创 建工作):
+# no word or name is set that way, so the line is letter-spaced layout, and every gap between Han characters in
+# it is joined. A two-character name set as two single characters (刘 洋) has a single neighbour and stays.
+LONE = re.compile(rf"{HAN}{{2}} ({HAN}) {HAN}{{2}}")
+
+
+def _lone_character(line: str) -> str:
+    if not LONE.search(line):
+        return line
+    return re.sub(rf"(?<={HAN}) +(?={HAN})", "", line)
 
 
 @step(

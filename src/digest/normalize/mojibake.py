@@ -89,6 +89,8 @@ def _run_end(text: str, start: int) -> int:
     while end < len(text) and end - start < 12 and text[end] not in SENTENCE_END + "“\n":
         if text[end].isascii() and text[end] not in FOLDED and not text[end].isdigit():
             break
+        if text[end].isspace():  # a wide space ends a field of a scraped line (作者：郭??明　时间：…)
+            break
         end += 1
     return end
 
