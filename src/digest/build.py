@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -236,11 +237,17 @@ def _hand_written(docs: Path, envs: dict[str, jinja2.Environment]) -> dict[str, 
     return pages
 
 
+FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
+
+
 def english_only(text: str, note: str) -> str:
-    """The English page under a note in the page's language: its title and body marked `lang="en"`."""
+    """The English page under a note in the page's language: its title and body marked `lang="en"`. Front
+    matter stays at the top, where MkDocs reads it (and the hooks escape it), not inside the English block."""
+    front = FRONT_MATTER.match(text)
+    meta, text = (front.group(), text[front.end() :].lstrip("\n")) if front else ("", text)
     title, _, body = text.partition("\n") if text.startswith("# ") else ("", "", text)
     heading = f'{title} {{ lang="en" }}\n\n' if title else ""
-    return f'{heading}{note.strip()}\n\n<div lang="en" markdown="1">\n\n{body.strip()}\n\n</div>\n'
+    return f'{meta}{heading}{note.strip()}\n\n<div lang="en" markdown="1">\n\n{body.strip()}\n\n</div>\n'
 
 
 def build(project: Project, strict: bool = False, site: bool = True, force: bool = False) -> BuildOutcome:

@@ -533,7 +533,7 @@ class Site:
         return found[paragraph_id]
 
     def occurrences(self, entry_id: str) -> list[Occurrence]:
-        """Every text in which an entry is found, in reading order: the highlight lines under the title
+        """Every text in which an entry is found, in reading order: the title and the lines under it
         ("front:<n>"), then each section's heading (no paragraph) and its paragraphs' lead-ins and texts."""
         found = self._occurrences.get(entry_id)
         if found is None:
@@ -544,7 +544,7 @@ class Site:
                 matches = self.inputs.matches[report.id]
                 for index, line in enumerate(report.outline.front):
                     hit = any(m.entry == entry_id for m in matches.get((f"front:{index}", ""), ()))
-                    if hit and line.kind not in ("title", "separator"):
+                    if hit and line.kind != "separator":
                         found.append((report, None, None, f"front:{index}"))
                 for section in report.outline.sections:
                     if section.heading and any(

@@ -34,6 +34,7 @@ LABELS = {
     "date_written": N_("date written"),
     "subject": N_("subject category"),
     "document_number": N_("document number"),
+    "title": N_("title"),
     "series": N_("series"),
     "byline": N_("byline"),
     "highlight": N_("highlight"),
