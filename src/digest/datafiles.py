@@ -90,6 +90,19 @@ def load_yaml(path: Path) -> Any:
         raise fail(path, f"YAML error: {exc}") from exc
 
 
+def load_list(path: Path, shape: str) -> list[Any]:
+    """A data file that holds a list (of rules, repairs …): empty when the file is missing or empty; anything
+    else than a list is an error naming the file and the expected `shape`."""
+    if not path.exists():
+        return []
+    data = load_yaml(path)
+    if data is None:
+        return []
+    if not isinstance(data, list):
+        raise DigestError(Problem(str(path), shape, line=1))
+    return data
+
+
 @dataclass(frozen=True)
 class Field:
     """One allowed key of a data file: its type, whether it is required, and what it is for."""

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..datafiles import Field, LineDict, check_fields, load_yaml
+from ..datafiles import Field, LineDict, check_fields, load_list
 from ..errors import DigestError, Problem
 from ..ui_terms import N_
 
@@ -141,13 +141,7 @@ RULE_FIELDS = (
 @functools.cache
 def chrome_rules(path: Path) -> tuple[ChromeRule, ...]:
     """Load and check the furniture rules; every problem names the file, the line and what to write."""
-    if not path.exists():
-        return ()
-    data = load_yaml(path)
-    if data is None:
-        return ()
-    if not isinstance(data, list):
-        raise DigestError(Problem(str(path), "the furniture rules are a list of {name, class, about, …}", line=1))
+    data = load_list(path, "the furniture rules are a list of {name, class, about, …}")
     problems: list[Problem] = []
     rules: list[ChromeRule] = []
     names: set[str] = set()

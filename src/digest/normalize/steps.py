@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..controls import INVISIBLE
-from ..datafiles import Field, LineList, check_fields, load_yaml
+from ..datafiles import Field, LineList, check_fields, load_list
 from ..errors import DigestError, Problem
 from ..ingest import HAN_RANGES
 from ..ui_terms import N_
@@ -145,13 +145,7 @@ REPAIR_FIELDS = (
 
 
 def load_repairs(path: Path) -> tuple[Repair, ...]:
-    if not path.exists():
-        return ()
-    data = load_yaml(path)
-    if data is None:
-        return ()
-    if not isinstance(data, list):
-        raise DigestError(Problem(str(path), "a repairs file is a list of {find, replace, reason}", line=1))
+    data = load_list(path, "a repairs file is a list of {find, replace, reason}")
     problems: list[Problem] = []
     repairs = []
     for index, item in enumerate(data):
