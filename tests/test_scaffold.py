@@ -12,11 +12,13 @@ import pytest
 import yaml
 
 from conftest import digest
+from digest.normalize.steps import chrome_rules
 from digest.scaffold import is_furniture, scaffold
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "scaffold.yml").read_text(encoding="utf-8"))
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "docs" / "examples" / "lusong-village-auxiliary-police.txt"
+CHROME = chrome_rules(ROOT / "data" / "chrome.yml")
 
 
 def field(data: dict[str, Any], dotted: str) -> Any:
@@ -30,7 +32,7 @@ def field(data: dict[str, Any], dotted: str) -> Any:
 def test_page(case: dict[str, Any], tmp_path: Path) -> None:
     raw = tmp_path / "page.txt"
     raw.write_text(case["page"], encoding="utf-8")
-    text = scaffold(raw).read_text(encoding="utf-8")
+    text = scaffold(raw, chrome=CHROME).read_text(encoding="utf-8")
     data = yaml.safe_load(text)
     for key, expected in case["expect"].items():
         if key.endswith("~"):
@@ -45,7 +47,7 @@ def test_page(case: dict[str, Any], tmp_path: Path) -> None:
 def test_every_guess_says_where_it_came_from(tmp_path: Path) -> None:
     raw = tmp_path / EXAMPLE.name
     shutil.copy(EXAMPLE, raw)
-    text = scaffold(raw).read_text(encoding="utf-8")
+    text = scaffold(raw, chrome=CHROME).read_text(encoding="utf-8")
     for key in ("title", "region", "publisher", "date", "genre"):
         assert re.search(rf"^# {key}: guessed: \S", text, re.M), key
     # The headline is printed twice (lines 3 and 4); either is where it came from.
@@ -67,7 +69,7 @@ def test_every_guess_says_where_it_came_from(tmp_path: Path) -> None:
     ],
 )
 def test_furniture_lines(line: str, furniture: bool) -> None:
-    assert is_furniture(line) is furniture
+    assert is_furniture(line, CHROME) is furniture
 
 
 def test_a_new_report_from_an_unfamiliar_site_builds_with_no_edit_to_data(project_copy: Path) -> None:
