@@ -21,7 +21,7 @@ from .gazetteer import english_name, locate, short_name
 from .ingest import HAN, detect_script, read_raw
 from .normalize import normalize_text, raw_line
 from .normalize.furniture import classify, furniture
-from .normalize.steps import ChromeRule, chrome_rules, to_simplified, to_traditional
+from .normalize.steps import ChromeRule, to_simplified, to_traditional
 from .slicing import BYLINE, NOT_A_NAME
 
 HEAD_LINES = 15  # how far into the page a headline, byline or dateline is looked for
