@@ -108,6 +108,27 @@ def guess_title(lines: list[str], furniture: frozenset[int]) -> tuple[int, str] 
     return None
 
 
+def second_line(lines: list[str], index: int, furniture: frozenset[int]) -> str | None:
+    """The second half of a headline set on two lines (榆林公安深化派出所工作改革 / 推动基层治理提质增效):
+    a short phrase right under it with no punctuation, that is no repeat of it, no furniture, byline,
+    dateline, subtitle or outline line."""
+    after = index + 1
+    if after >= len(lines) or after in furniture:
+        return None
+    line = lines[after].strip()
+    if (
+        not 4 <= len(HAN.findall(line)) <= 20
+        or len(line) > 24
+        or line == lines[index].strip()
+        or re.search(r"[，。；：！？、,.;:!?（）()【】\d—-]", line)
+        or _is_byline(line)
+        or DATELINE.search(line)
+        or re.match(r"^[一二三四五六七八九十]+、", line)
+    ):
+        return None
+    return line
+
+
 def read_page(lines: list[str], chrome: tuple[ChromeRule, ...], url_text: str = "") -> PageReading:
     """Read a page's clean lines (Simplified) for the sidecar's fields."""
     furniture = furniture_lines(lines, chrome)
@@ -117,6 +138,10 @@ def read_page(lines: list[str], chrome: tuple[ChromeRule, ...], url_text: str = 
     if found:
         index, title = found
         reading.title = Guess(title, f"line {index + 1}, the first line that reads as a headline")
+        rest = second_line(lines, index, furniture)
+        if rest:
+            reading.title = Guess(f"{title} {rest}", f"line {index + 1}, a headline set on two lines")
+            index += 1
         after = lines[index + 1] if index + 1 < len(lines) else ""
         if after.startswith(("——", "—")) and not _is_sentence(after):
             reading.subtitle = Guess(after.lstrip("—- "), f"line {index + 2}, the line under the headline")
@@ -128,7 +153,7 @@ def read_page(lines: list[str], chrome: tuple[ChromeRule, ...], url_text: str = 
     _read_byline(head, reading)
     whole = "\n".join(lines)
     reading.genre = _read_genre(whole, head, reading)
-    _read_region(whole, reading)
+    _read_region(region_text(lines, furniture), reading)
     return reading
 
 
@@ -171,7 +196,13 @@ def _read_date(lines: list[str], furniture: frozenset[int], url_text: str, readi
     if match and (iso := _iso(*match.groups())):
         reading.date = Guess(iso, "the page's address (a URL date: when it was posted, check it)")
         return
-    # 5. A work review of one year: "2022年，全市公安机关…" at the start of the body covers that year.
+    # 5. A journal's issue (2022年第6期, 文章编号 …（2022）06-…): the year it was published.
+    for index, line in enumerate(lines[:HEAD_LINES]):
+        match = re.search(r"(?<!\d)(19\d{2}|20\d{2})\s*年\s*第\s*\d{1,2}\s*期|[(（](19\d{2}|20\d{2})[)）]\s*\d{2}-\d", line)
+        if match:
+            reading.date = Guess(match.group(1) or match.group(2), f"line {index + 1}, the journal issue's year")
+            return
+    # 6. A work review of one year: "2022年，全市公安机关…" at the start of the body covers that year.
     for index, line in enumerate(lines[: HEAD_LINES + 5]):
         match = re.match(r"^(20\d{2})年(?:[，,]|以来|来|全年)", line)
         if match and index not in furniture:
@@ -252,13 +283,43 @@ def _read_genre(whole: str, head: list[str], reading: PageReading) -> Guess:
     return Guess("news-feature", "no clue to its kind on the page: the broadest kind, check it")
 
 
+# Lines that say where the writers are, not what the text is about: a journal's affiliation line (a unit
+# with its postcode), an author's note or grant line; and a reference list, to the end of the page.
+AFFILIATION = re.compile(r"(?<!\d)\d{6}(?!\d)|^[（(]\s*1\s*[.．、]|^(?:作者简介|作者单位|基金项目|通讯作者)\s*[:：]")
+REFERENCES = re.compile(r"^\s*(?:参考文献|注释|References)\s*[:：]?\s*$|^\s*参考文献\s*[:：]", re.IGNORECASE)
+NATIONAL = re.compile(r"公安部|全国公安机关|全国各地|全国范围")
+
+
+def region_text(lines: list[str], furniture: frozenset[int]) -> str:
+    """The text whose place names decide the region: the page without its bylines, its writers'
+    affiliations and its reference list (where the writers work, or what they cite, is not what it is about)."""
+    kept = []
+    for index, line in enumerate(lines):
+        if REFERENCES.match(line):
+            break
+        if _is_byline(line) or AFFILIATION.search(line):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _national(reading: PageReading, why: str) -> None:
+    reading.region = {"province": _names("全国", "National"), "city": None}
+    reading.region_source = why
+
+
 def _read_region(whole: str, reading: PageReading) -> None:
     found = locate(whole)
+    national = NATIONAL.search(whole)
     if found.province is None:
-        national = re.search(r"公安部|全国公安机关|全国各地", whole)
         if national:
-            reading.region = {"province": _names("全国", "National"), "city": None}
-            reading.region_source = f"no province named; the text speaks for the whole country ({national.group(0)})"
+            _national(reading, f"no province named; the text speaks for the whole country ({national.group(0)})")
+        return
+    ranked = sorted(found.provinces.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
+        # Several provinces named about as often: a comparison or a national text, not one province's.
+        named = ", ".join(f"{name} ×{votes}" for name, votes in ranked[:4])
+        _national(reading, f"no province stands out ({named}): national scope, check it")
         return
     province = found.province.name
     counts = found.mentions
