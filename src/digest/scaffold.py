@@ -153,7 +153,7 @@ def read_page(lines: list[str], chrome: tuple[ChromeRule, ...], url_text: str = 
     _read_byline(head, reading)
     whole = "\n".join(lines)
     reading.genre = _read_genre(whole, head, reading)
-    _read_region(region_text(lines, furniture), reading)
+    _read_region(region_text(lines), reading)
     return reading
 
 
@@ -198,7 +198,9 @@ def _read_date(lines: list[str], furniture: frozenset[int], url_text: str, readi
         return
     # 5. A journal's issue (2022年第6期, 文章编号 …（2022）06-…): the year it was published.
     for index, line in enumerate(lines[:HEAD_LINES]):
-        match = re.search(r"(?<!\d)(19\d{2}|20\d{2})\s*年\s*第\s*\d{1,2}\s*期|[(（](19\d{2}|20\d{2})[)）]\s*\d{2}-\d", line)
+        match = re.search(
+            r"(?<!\d)(19\d{2}|20\d{2})\s*年\s*第\s*\d{1,2}\s*期|[(（](19\d{2}|20\d{2})[)）]\s*\d{2}-\d", line
+        )
         if match:
             reading.date = Guess(match.group(1) or match.group(2), f"line {index + 1}, the journal issue's year")
             return
@@ -290,11 +292,11 @@ REFERENCES = re.compile(r"^\s*(?:参考文献|注释|References)\s*[:：]?\s*$|^
 NATIONAL = re.compile(r"公安部|全国公安机关|全国各地|全国范围")
 
 
-def region_text(lines: list[str], furniture: frozenset[int]) -> str:
+def region_text(lines: list[str]) -> str:
     """The text whose place names decide the region: the page without its bylines, its writers'
     affiliations and its reference list (where the writers work, or what they cite, is not what it is about)."""
     kept = []
-    for index, line in enumerate(lines):
+    for line in lines:
         if REFERENCES.match(line):
             break
         if _is_byline(line) or AFFILIATION.search(line):
