@@ -22,14 +22,10 @@ from .ingest import HAN, detect_script, read_raw
 from .normalize import normalize_text, raw_line
 from .normalize.furniture import classify, furniture
 from .normalize.steps import ChromeRule, to_simplified, to_traditional
-from .slicing import BYLINE, NOT_A_NAME
+from .slicing import BYLINE, DATELINE, NOT_A_NAME
 
 HEAD_LINES = 15  # how far into the page a headline, byline or dateline is looked for
 
-DATELINE = re.compile(
-    r"^(?:本报|本台|本刊)讯|^(?P<agency>新华社|中新社|人民网|央视网|中国新闻网|法治日报|人民公安报)?"
-    r"(?P<place>[\u4e00-\u9fff]{0,8}?)(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|讯)"
-)
 ISO_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?!\d)")
 URL_DATE = re.compile(r"/(?:t)?(20\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?:[/_]|\d{0,6}[/_.])")
 NAV_ITEM = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,6}$")
@@ -245,7 +241,7 @@ def _read_byline(head: list[str], reading: PageReading) -> None:
         where = f"line {index + 1}"
         dateline = DATELINE.search(line)
         candidates = (
-            (dateline.group("agency") if dateline and dateline.group("agency") else None, "the dateline"),
+            (_agency(dateline), "the dateline"),
             (_group(re.search(r"来源\s*[:：]\s*(?P<name>[\u4e00-\u9fff]{2,20})", line)), "the page's source line"),
             (
                 _group(re.search(r"发布机构\s*[:：]\s*\|?\s*(?P<name>[\u4e00-\u9fff]{2,20})", line)),
@@ -261,6 +257,12 @@ def _read_byline(head: list[str], reading: PageReading) -> None:
             names = [name for name in names if not re.fullmatch(ROLES, name)]
             if names:
                 reading.author = Guess("、".join(dict.fromkeys(names)), f"{where}, the byline")
+
+
+def _agency(dateline: re.Match[str] | None) -> str | None:
+    """The agency or paper a dateline names (本报, "this paper", names none)."""
+    agency = dateline.group("agency") if dateline else None
+    return agency if agency and agency != "本报" else None
 
 
 def _group(match: re.Match[str] | None) -> str | None:
