@@ -3,6 +3,7 @@ the walk-through's example): its title, date and province are what the checked s
 
 from __future__ import annotations
 
+import re
 import shutil
 from pathlib import Path
 from typing import Any
@@ -10,6 +11,7 @@ from typing import Any
 import pytest
 import yaml
 
+from conftest import digest
 from digest.normalize.steps import chrome_rules
 from digest.scaffold import scaffold
 
@@ -53,3 +55,21 @@ def test_scaffold_reads_what_the_checked_sidecar_says(name: str, tmp_path: Path)
         "province": data["region"]["province"]["zh-Hans"],
     }
     assert got == checked(page)
+
+
+def test_a_date_as_the_page_prints_it_is_one_error_once(project_copy: Path) -> None:
+    """A sidecar edited by hand to a Chinese date: one line naming the file and line, and no other."""
+    page = ROOT / "tests" / "cases" / "unseen" / "press-conference.txt"
+    raw = project_copy / "source_texts" / page.name
+    shutil.copy(page, raw)
+    assert digest("new-report", str(raw), cwd=project_copy).returncode == 0
+    sidecar = raw.with_suffix(".yml")
+    text = sidecar.read_text(encoding="utf-8")
+    assert "value: '2023-09-12'" in text, "the scaffold writes ISO"
+    sidecar.write_text(text.replace("value: '2023-09-12'", "value: 2023年09月12日"), encoding="utf-8")
+    built = digest("build", "--no-site", cwd=project_copy)
+    assert built.returncode != 0
+    errors = [line for line in built.stderr.splitlines() if "error" in line]
+    assert len(errors) == 1 and re.match(
+        r"source_texts/press-conference\.yml:\d+: error: date '2023年09月12日' is not ISO 8601", errors[0]
+    ), built.stderr

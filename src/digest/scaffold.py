@@ -28,7 +28,6 @@ HEAD_LINES = 15  # how far into the page a headline, byline or dateline is looke
 
 ISO_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?!\d)")
 URL_DATE = re.compile(r"/(?:t)?(20\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?:[/_]|\d{0,6}[/_.])")
-NAV_ITEM = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,6}$")
 
 # What kind of text it is, by the words that name each kind, checked in this order.
 GENRE_RULES = (
