@@ -67,6 +67,9 @@ def test_every_guess_says_where_it_came_from(tmp_path: Path) -> None:
         ("上一篇：株洲警方开展春季道路交通安全整治", True),
         ("版权所有：株洲市公安局 湘ICP备12345678号", True),
         ("2024-03-18 09:30", True),
+        ("原创 平安德阳 平安德阳 2024-03-05 18:30 发表于四川", True),
+        ("转载自：中国警察网　2023-08-21 10:15", True),
+        ("上一版  下一版", True),
         ("芦淞公安“一村一辅警”织密乡村平安防护网", False),
         ("政治引领铸忠诚 素质强警提质效", False),  # a heading with a space is no navigation bar
         ("民警在走访中向群众推荐了“平安株洲”公众号。", False),  # a sentence naming a 公众号
