@@ -11,7 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Short forms of provincial names that are not the name less its suffix.
 PROVINCE_SHORT = {
@@ -102,6 +102,7 @@ class RegionGuess:
     prefecture: Place | None
     county: Place | None
     mentions: dict[str, int]  # full name -> times named, for the sidecar's note
+    provinces: dict[str, int] = field(default_factory=dict)  # province -> votes (its places' mentions)
 
     @property
     def scope(self) -> str:
@@ -177,7 +178,7 @@ def locate(text: str) -> RegionGuess:
             if place.prefecture:
                 prefecture_votes[_place(place.prefecture, "prefecture")] += 1
     if not province_votes:
-        return RegionGuess(None, None, None, dict(mentions))
+        return RegionGuess(None, None, None, dict(mentions), dict(province_votes))
     province_name, _ = province_votes.most_common(1)[0]
     province = _place(province_name, "province")
     prefecture = _top([p for p in prefecture_votes if p.province == province_name], prefecture_votes)
@@ -191,7 +192,7 @@ def locate(text: str) -> RegionGuess:
     )
     if prefecture and prefecture.name == province_name:
         prefecture = None  # a municipality: the province is the city
-    return RegionGuess(province, prefecture, county, dict(mentions))
+    return RegionGuess(province, prefecture, county, dict(mentions), dict(province_votes))
 
 
 def _top(candidates: list[Place], votes: Counter[Place]) -> Place | None:

@@ -20,34 +20,14 @@ from .errors import fail
 from .gazetteer import english_name, locate, short_name
 from .ingest import HAN, detect_script, read_raw
 from .normalize import normalize_text, raw_line
-from .normalize.steps import ChromeRule, chrome_facts, to_simplified, to_traditional
+from .normalize.furniture import classify, furniture
+from .normalize.steps import ChromeRule, to_simplified, to_traditional
+from .slicing import BYLINE, DATELINE, NOT_A_NAME
 
 HEAD_LINES = 15  # how far into the page a headline, byline or dateline is looked for
 
-# Lines that are page furniture on any site: the headline is never one of them. (Removing furniture
-# from the body is the job of the furniture classifier; the scaffold only needs to skip it.)
-FURNITURE = re.compile(
-    r"https?[:：]//|www\.|\.(?:com|cn|net|org)\b|当前位置|您的位置|首页\s*[>»/›]|>\s*正文|"
-    r"分享到|打印(?:本页|此页)?$|关闭(?:窗口)?$|收藏|复制链接|扫一扫|二维码|【\s*大\s*中\s*小\s*】|^字号|字体[:：]|"
-    r"上一篇|下一篇|上一页|下一页|上一版|下一版|共\s*\d+\s*页|^第\s*\d+\s*页|"
-    r"发布时间|发布日期|更新时间|浏览(?:次数|量)?\s*[:：]|阅读(?:量|数|次数)\s*[:：]|点击(?:数|量|率)?\s*[:：]|"
-    r"来源\s*[:：]|责任编辑|编辑\s*[:：]|审核\s*[:：]|校对\s*[:：]|"
-    r"ICP备|版权所有|Copyright|©|主办单位|承办单位|技术支持|联系电话|电话\s*[:：]|邮编|地址\s*[:：]|"
-    r"欢迎访问|今天是|相关(?:新闻|阅读|链接|文章)|推荐阅读|热点新闻|延伸阅读|"
-    r"第\s*\d+\s*版|版次|版面|索引号|发布机构|成文日期|主题分类|发文字号|公开方式",
-    re.IGNORECASE,
-)
-BYLINE = re.compile(
-    r"^(?:本报|本台|本刊)?(?:记者|通讯员|特约记者|见习记者|实习生)|^(?:文|图|文/图|文图)\s*[/／|:：]|"
-    r"^(?:作者|撰稿|撰文)\s*[:：]|(?:记者|通讯员)\s*\S{2,4}(?:\s|$)"
-)
-DATELINE = re.compile(
-    r"^(?:本报|本台|本刊)讯|^(?P<agency>新华社|中新社|人民网|央视网|中国新闻网|法治日报|人民公安报)?"
-    r"(?P<place>[\u4e00-\u9fff]{0,8}?)(?P<month>\d{1,2})月(?P<day>\d{1,2})日(?:电|讯)"
-)
 ISO_DATE = re.compile(r"(?<!\d)(20\d{2}|19\d{2})[-/.年](\d{1,2})[-/.月](\d{1,2})日?(?!\d)")
 URL_DATE = re.compile(r"/(?:t)?(20\d{2})[-/_]?(\d{2})[-/_]?(\d{2})(?:[/_]|\d{0,6}[/_.])")
-NAV_ITEM = re.compile(r"^[\u4e00-\u9fffA-Za-z]{1,6}$")
 
 # What kind of text it is, by the words that name each kind, checked in this order.
 GENRE_RULES = (
@@ -83,37 +63,36 @@ class PageReading:
     genre: Guess | None = None
 
 
-def is_furniture(line: str) -> bool:
-    """Whether a line is page furniture (navigation, widgets, timestamps, contacts), not text of the report.
+def furniture_lines(lines: list[str], chrome: tuple[ChromeRule, ...]) -> frozenset[int]:
+    """The indices of a page's furniture lines, decided once per page, in context, by the maintained rules
+    (data/chrome.yml) that remove furniture from the body; the scaffold only adds what those rules leave
+    to later steps: a line with no Han character at all (a pager, a timestamp, a widget) is no headline."""
+    labels = classify("\n".join(lines), chrome)
+    found = {index for index, label in labels.items() if label.rule.removes}
+    found |= {index for index, line in enumerate(lines) if line.strip() and not HAN.search(line)}
+    return frozenset(found)
 
-    Kept behind this one function so that a fuller line classifier can take its place.
-    """
-    if FURNITURE.search(line):
-        return True
-    if not HAN.search(line):
-        return True  # only figures, Latin or symbols: a pager, a timestamp, a widget
-    if len(re.findall(r"[>»›]", line)) >= 2 and not re.search("[。，；！？]", line):
-        return True  # a breadcrumb: 新华网 > 地方 > 陕西
-    items = [item for item in re.split(r"\s*[|｜·•]\s*|\s+", line) if item]
-    # A navigation bar: several short items side by side, no sentence.
-    return len(items) >= 4 and all(NAV_ITEM.match(item) for item in items)
+
+def is_furniture(line: str, chrome: tuple[ChromeRule, ...]) -> bool:
+    """Whether one line, standing alone at the top of a page, is furniture."""
+    return 0 in furniture_lines([line], chrome)
 
 
 def _is_byline(line: str) -> bool:
-    return bool(BYLINE.search(line)) and len(line) <= 40
+    return bool(BYLINE.match(line)) and len(line) <= 40
 
 
 def _is_sentence(line: str) -> bool:
     return line.endswith(("。", "！", "？", "”", "……")) or line.count("，") >= 2
 
 
-def guess_title(lines: list[str]) -> tuple[int, str] | None:
+def guess_title(lines: list[str], furniture: frozenset[int]) -> tuple[int, str] | None:
     """The headline: the first line in the top of the page that reads as one (not furniture, a byline, a
     dateline, a series line or a sentence of the body), with its index."""
     for index, line in enumerate(lines[:HEAD_LINES]):
-        if _is_sentence(line) and len(line) >= 30 and not is_furniture(line):
+        if _is_sentence(line) and len(line) >= 30 and index not in furniture:
             return None  # the body has begun: a short line after it is a section heading, not the headline
-        if is_furniture(line) or _is_byline(line) or DATELINE.search(line) or _is_sentence(line):
+        if index in furniture or _is_byline(line) or DATELINE.search(line) or _is_sentence(line):
             continue
         if line.startswith(("——", "—", "-")) or re.match(
             r"^[一二三四五六七八九十]+、|^（[一二三四五六七八九十]+）", line
@@ -124,14 +103,40 @@ def guess_title(lines: list[str]) -> tuple[int, str] | None:
     return None
 
 
-def read_page(lines: list[str], url_text: str = "") -> PageReading:
+def second_line(lines: list[str], index: int, furniture: frozenset[int]) -> str | None:
+    """The second half of a headline set on two lines (榆林公安深化派出所工作改革 / 推动基层治理提质增效):
+    a short phrase right under it with no punctuation, that is no repeat of it, no furniture, byline,
+    dateline, subtitle or outline line."""
+    after = index + 1
+    if after >= len(lines) or after in furniture:
+        return None
+    line = lines[after].strip()
+    if (
+        not 4 <= len(HAN.findall(line)) <= 20
+        or len(line) > 24
+        or line == lines[index].strip()
+        or re.search(r"[，。；：！？、,.;:!?（）()【】\d—-]", line)
+        or _is_byline(line)
+        or DATELINE.search(line)
+        or re.match(r"^[一二三四五六七八九十]+、", line)
+    ):
+        return None
+    return line
+
+
+def read_page(lines: list[str], chrome: tuple[ChromeRule, ...], url_text: str = "") -> PageReading:
     """Read a page's clean lines (Simplified) for the sidecar's fields."""
+    furniture = furniture_lines(lines, chrome)
     reading = PageReading()
     head = lines[:HEAD_LINES]
-    found = guess_title(lines)
+    found = guess_title(lines, furniture)
     if found:
         index, title = found
         reading.title = Guess(title, f"line {index + 1}, the first line that reads as a headline")
+        rest = second_line(lines, index, furniture)
+        if rest:
+            reading.title = Guess(f"{title} {rest}", f"line {index + 1}, a headline set on two lines")
+            index += 1
         after = lines[index + 1] if index + 1 < len(lines) else ""
         if after.startswith(("——", "—")) and not _is_sentence(after):
             reading.subtitle = Guess(after.lstrip("—- "), f"line {index + 2}, the line under the headline")
@@ -139,11 +144,11 @@ def read_page(lines: list[str], url_text: str = "") -> PageReading:
         series = next((line for line in head if line.startswith("——") and not _is_sentence(line)), None)
         if series:
             reading.title = Guess(series.lstrip("—- "), "the series line (no headline found)")
-    _read_date(lines, head, url_text, reading)
+    _read_date(lines, furniture, url_text, reading)
     _read_byline(head, reading)
     whole = "\n".join(lines)
     reading.genre = _read_genre(whole, head, reading)
-    _read_region(whole, reading)
+    _read_region(region_text(lines), reading)
     return reading
 
 
@@ -154,7 +159,8 @@ def _iso(year: str, month: str, day: str) -> str | None:
     return f"{y:04d}-{m:02d}-{d:02d}"
 
 
-def _read_date(lines: list[str], head: list[str], url_text: str, reading: PageReading) -> None:
+def _read_date(lines: list[str], furniture: frozenset[int], url_text: str, reading: PageReading) -> None:
+    head = lines[:HEAD_LINES]
     # 1. A labelled publication time (发布时间 2021-05-12, 发布日期：2023年5月6日) in furniture at the top.
     for index, line in enumerate(head):
         label = re.search(r"(?:发布|发表|更新)(?:时间|日期)\s*[:：]?\s*", line)
@@ -164,7 +170,7 @@ def _read_date(lines: list[str], head: list[str], url_text: str, reading: PageRe
             return
     # 2. An e-paper or news dateline: a full date on a line of furniture (not the fetch date of a greeting).
     for index, line in enumerate(head):
-        if "今天是" in line or not is_furniture(line):
+        if "今天是" in line or index not in furniture:
             continue
         match = ISO_DATE.search(line)
         if match and (iso := _iso(*match.groups())):
@@ -185,13 +191,29 @@ def _read_date(lines: list[str], head: list[str], url_text: str, reading: PageRe
     if match and (iso := _iso(*match.groups())):
         reading.date = Guess(iso, "the page's address (a URL date: when it was posted, check it)")
         return
-    # 5. A work review of one year: "2022年，全市公安机关…" at the start of the body covers that year.
+    # 5. A journal's issue (2022年第6期, 文章编号 …（2022）06-…): the year it was published.
+    for index, line in enumerate(lines[:HEAD_LINES]):
+        match = re.search(
+            r"(?<!\d)(19\d{2}|20\d{2})\s*年\s*第\s*\d{1,2}\s*期|[(（](19\d{2}|20\d{2})[)）]\s*\d{2}-\d", line
+        )
+        if match:
+            reading.date = Guess(match.group(1) or match.group(2), f"line {index + 1}, the journal issue's year")
+            return
+    # 6. A work review of one year: "2022年，全市公安机关…" at the start of the body covers that year.
     for index, line in enumerate(lines[: HEAD_LINES + 5]):
         match = re.match(r"^(20\d{2})年(?:[，,]|以来|来|全年)", line)
-        if match and not is_furniture(line):
+        if match and index not in furniture:
             reading.date = Guess(match.group(1), f"line {index + 1}, the year the text reviews")
             reading.date_kind = "period-covered"
             return
+
+
+def iso_date(text: str) -> str:
+    """The first full date in a text as YYYY-MM-DD (2024年1月8日, 2023/09/12, 2023-08-21 10:15), else ''.
+
+    A sidecar's date is ISO 8601 only: a date as the page prints it is never written into one."""
+    match = ISO_DATE.search(text)
+    return (_iso(*match.groups()) or "") if match else ""
 
 
 def _year_from(lines: list[str], url_text: str) -> str | None:
@@ -207,7 +229,7 @@ ROLES = "本报记者|特约记者|见习记者|记者|通讯员|实习生|摄�
 # A name after its role: two to four characters, or a two-character name set with a space (南 玺).
 AUTHOR = re.compile(
     r"(?:记者|作者|撰稿|撰文|通讯员|文/图|图/文)\s*[:：/]?\s*"
-    rf"(?!{ROLES})(?P<name>[\u4e00-\u9fff] [\u4e00-\u9fff](?![\u4e00-\u9fff])|[\u4e00-\u9fff]{{2,4}}?)"
+    rf"(?!{ROLES}|{NOT_A_NAME})(?P<name>[\u4e00-\u9fff] [\u4e00-\u9fff](?![\u4e00-\u9fff])|[\u4e00-\u9fff]{{2,4}}?)"
     rf"(?=$|\s|[)）,，、]|{ROLES})"
 )
 NEWSPAPER = re.compile(r"^(?P<name>[\u4e00-\u9fff]{2,12}(?:日报|晚报|时报|法制报|法治报|公安报|报))\s*\d{4}\s*年")
@@ -218,7 +240,7 @@ def _read_byline(head: list[str], reading: PageReading) -> None:
         where = f"line {index + 1}"
         dateline = DATELINE.search(line)
         candidates = (
-            (dateline.group("agency") if dateline and dateline.group("agency") else None, "the dateline"),
+            (_agency(dateline), "the dateline"),
             (_group(re.search(r"来源\s*[:：]\s*(?P<name>[\u4e00-\u9fff]{2,20})", line)), "the page's source line"),
             (
                 _group(re.search(r"发布机构\s*[:：]\s*\|?\s*(?P<name>[\u4e00-\u9fff]{2,20})", line)),
@@ -234,6 +256,12 @@ def _read_byline(head: list[str], reading: PageReading) -> None:
             names = [name for name in names if not re.fullmatch(ROLES, name)]
             if names:
                 reading.author = Guess("、".join(dict.fromkeys(names)), f"{where}, the byline")
+
+
+def _agency(dateline: re.Match[str] | None) -> str | None:
+    """The agency or paper a dateline names (本报, "this paper", names none)."""
+    agency = dateline.group("agency") if dateline else None
+    return agency if agency and agency != "本报" else None
 
 
 def _group(match: re.Match[str] | None) -> str | None:
@@ -254,16 +282,47 @@ def _read_genre(whole: str, head: list[str], reading: PageReading) -> Guess:
                 return Guess(genre, f"{where} names it ({found.group(0)})")
     if reading.author:
         return Guess("news-report", "a byline and no other sign (check: report or feature?)")
-    return Guess("work-review", "no sign of its kind: the commonest kind here (check it)")
+    # Nothing says what it is: the broadest kind, said to be a guess without a clue (never a confident kind).
+    return Guess("news-feature", "no clue to its kind on the page: the broadest kind, check it")
+
+
+# Lines that say where the writers are, not what the text is about: a journal's affiliation line (a unit
+# with its postcode), an author's note or grant line; and a reference list, to the end of the page.
+AFFILIATION = re.compile(r"(?<!\d)\d{6}(?!\d)|^[（(]\s*1\s*[.．、]|^(?:作者简介|作者单位|基金项目|通讯作者)\s*[:：]")
+REFERENCES = re.compile(r"^\s*(?:参考文献|注释|References)\s*[:：]?\s*$|^\s*参考文献\s*[:：]", re.IGNORECASE)
+NATIONAL = re.compile(r"公安部|全国公安机关|全国各地|全国范围")
+
+
+def region_text(lines: list[str]) -> str:
+    """The text whose place names decide the region: the page without its bylines, its writers'
+    affiliations and its reference list (where the writers work, or what they cite, is not what it is about)."""
+    kept = []
+    for line in lines:
+        if REFERENCES.match(line):
+            break
+        if _is_byline(line) or AFFILIATION.search(line):
+            continue
+        kept.append(line)
+    return "\n".join(kept)
+
+
+def _national(reading: PageReading, why: str) -> None:
+    reading.region = {"province": _names("全国", "National"), "city": None}
+    reading.region_source = why
 
 
 def _read_region(whole: str, reading: PageReading) -> None:
     found = locate(whole)
+    national = NATIONAL.search(whole)
     if found.province is None:
-        national = re.search(r"公安部|全国公安机关|全国各地", whole)
         if national:
-            reading.region = {"province": _names("全国", "National"), "city": None}
-            reading.region_source = f"no province named; the text speaks for the whole country ({national.group(0)})"
+            _national(reading, f"no province named; the text speaks for the whole country ({national.group(0)})")
+        return
+    ranked = sorted(found.provinces.items(), key=lambda kv: -kv[1])
+    if len(ranked) > 1 and ranked[1][1] * 2 > ranked[0][1]:
+        # Several provinces named about as often: a comparison or a national text, not one province's.
+        named = ", ".join(f"{name} ×{votes}" for name, votes in ranked[:4])
+        _national(reading, f"no province stands out ({named}): national scope, check it")
         return
     province = found.province.name
     counts = found.mentions
@@ -316,10 +375,10 @@ def scaffold(raw_path: Path, update: bool = False, chrome: tuple[ChromeRule, ...
     result = normalize_text(decoded.text, (), ())
     clean = result.texts["zh-Hans"]
     lines = clean.split("\n")
-    facts = chrome_facts(result.texts["zh-Hans"], chrome)
+    facts = furniture(result.texts["zh-Hans"], chrome).facts()
     # The punctuation step has made `:` full-width in lines with Chinese, URLs included.
     urls = "\n".join(line for line in lines if re.search(r"https?[:：]//|www\.", line))
-    reading = read_page(lines, url_text=urls)
+    reading = read_page(lines, chrome, url_text=urls)
 
     def raw_at(source: str) -> str:
         """`line N` of the clean text, as the raw file's line number."""
@@ -339,9 +398,10 @@ def scaffold(raw_path: Path, update: bool = False, chrome: tuple[ChromeRule, ...
         )
         title = f"{title}——{reading.subtitle.value}"
     date_value, date_kind = "", reading.date_kind
-    if facts.get("published") or facts.get("date_written"):
-        date_value = facts.get("published") or facts.get("date_written") or ""
-        date_kind = "published" if facts.get("published") else "written"
+    fact_date = iso_date(facts.get("published", "")) or iso_date(facts.get("date_written", ""))
+    if fact_date:
+        date_value = fact_date
+        date_kind = "published" if iso_date(facts.get("published", "")) else "written"
         comments["date"] = ["guessed: the page's furniture (data/chrome.yml rule)"]
     elif reading.date:
         date_value = reading.date.value

@@ -101,16 +101,18 @@ def _is_short_heading(line: str) -> bool:
 
 # Lines that sit among a report's own lines but are not its prose: they are kept, as what they are, and are
 # never headings. A byline names the writer (本报记者 张三, 文/图 李四); a dateline the news agency or paper,
-# place and day (新华社西安5月12日电, 本报讯); a caption describes a photo (图为…, ▲…, ……（张三 摄）).
+# place and day (新华社西安5月12日电, 本报讯; its agency, month and day are named groups); a caption describes a photo (图为…, ▲…, ……（张三 摄）).
+# Words that follow 记者/通讯员 in a heading, not a name: 记者提问, 记者手记, 记者观察, 记者调查, 记者节.
+NOT_A_NAME = "提问|问|手记|观察|调查|招待会|节"
 BYLINE = re.compile(
     r"^[□■●◆◇★]?\s*[(（]?\s*(本报|本台|本刊|新华社|人民网|\S{2,8}(日报|晚报|晨报|时报|法治报|法制报|电视台))?"
-    r"(记者|通讯员|特约记者|见习记者|实习生)\s*[:：|｜丨/／]?\s*(?!提问|问|手记|观察|调查|招待会|节)\S"
+    r"(记者|通讯员|特约记者|见习记者|实习生)\s*[:：|｜丨/／]?\s*(?!" + NOT_A_NAME + r")\S"
     r"|^[□■●◆◇★]?\s*(文|图|文图|文/图|撰文|摄影|作者|撰稿|供稿|整理)\s*[/／|｜:：丨]\s*\S"
     r"|^[\u4e00-\u9fff·]{2,6}\d{1,2}(,\d{1,2})*([，,、\s]+[\u4e00-\u9fff·]{2,6}\d{1,2}(,\d{1,2})*)*$"
 )
 DATELINE = re.compile(
-    r"^[□■●◆◇★]?\s*(本报讯|本台讯|本刊讯|(新华社|中新社|中新网|人民网|央视网|央广网|法治网|新华网|\S{2,8}(日报|晚报|时报|法治报|法制报)|本报)"
-    r"[^，。]{0,12}?\d{1,2}月\d{1,2}日\s*(电|讯|消息))"
+    r"^[□■●◆◇★]?\s*(本报讯|本台讯|本刊讯|(?P<agency>新华社|中新社|中新网|人民网|央视网|央广网|法治网|新华网|\S{2,8}(日报|晚报|时报|法治报|法制报)|本报)"
+    r"[^，。]{0,12}?(?P<month>\d{1,2})月(?P<day>\d{1,2})日\s*(电|讯|消息))"
     r"|^[（(]?\s*\d{4}年\d{1,2}月\d{1,2}日\s*[)）]?$"
 )
 CAPTION = re.compile(
