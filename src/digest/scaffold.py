@@ -397,25 +397,30 @@ def scaffold(raw_path: Path, update: bool = False, chrome: tuple[ChromeRule, ...
             f"subtitle ({raw_at(reading.subtitle.source)}): {reading.subtitle.value}"
         )
         title = f"{title}——{reading.subtitle.value}"
-    date_value, date_kind = "", reading.date_kind
-    fact_date = iso_date(facts.get("published", "")) or iso_date(facts.get("date_written", ""))
-    if fact_date:
-        date_value = fact_date
-        date_kind = "published" if iso_date(facts.get("published", "")) else "written"
-        comments["date"] = ["guessed: the page's furniture (data/chrome.yml rule)"]
-    elif reading.date:
-        date_value = reading.date.value
-        comments["date"] = [f"guessed: {raw_at(reading.date.source)}"]
-    else:
-        comments["date"] = ["unknown: the page states no date (leave empty, or fill in from elsewhere)"]
-    publisher = facts.get("issuing_body") or facts.get("site") or ""
-    if publisher:
-        comments["publisher"] = ["guessed: the page's furniture (data/chrome.yml rule)"]
-    elif reading.publisher:
-        publisher = reading.publisher.value
-        comments["publisher"] = [f"guessed: {raw_at(reading.publisher.source)}"]
-    else:
-        comments["publisher"] = ["unknown: no source, dateline or issuing body on the page"]
+
+    def choose(name: str, fact: str, guess: Guess | None, unknown: str) -> Any:
+        """A field's value: the furniture's fact first, then the page reading's guess; its comment says which."""
+        if fact:
+            comments[name] = ["guessed: the page's furniture (data/chrome.yml rule)"]
+            return fact
+        if guess:
+            comments[name] = [f"guessed: {raw_at(guess.source)}"]
+            return guess.value
+        comments[name] = [f"unknown: {unknown}"]
+        return ""
+
+    published = iso_date(facts.get("published", ""))
+    fact_date = published or iso_date(facts.get("date_written", ""))
+    date_kind = ("published" if published else "written") if fact_date else reading.date_kind
+    date_value = choose(
+        "date", fact_date, reading.date, "the page states no date (leave empty, or fill in from elsewhere)"
+    )
+    publisher = choose(
+        "publisher",
+        facts.get("issuing_body") or facts.get("site") or "",
+        reading.publisher,
+        "no source, dateline or issuing body on the page",
+    )
     if reading.region:
         comments["region"] = [f"guessed: {reading.region_source}"]
     else:
