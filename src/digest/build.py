@@ -265,10 +265,13 @@ def _locked_build(project: Project, strict: bool, site: bool, force: bool) -> Bu
     timings: dict[str, float] = {}
     clock = time.perf_counter()
 
-    def lap(name: str) -> None:
+    def lap(name: str, within: dict[str, float] | None = None) -> None:
+        """Time the stage since the last lap; parts the stage timed `within` itself are reported on their own."""
         nonlocal clock
         now = time.perf_counter()
-        timings[name] = now - clock
+        parts = within or {}
+        timings.update(parts)
+        timings[name] = now - clock - sum(parts.values())
         clock = now
 
     stamp = project.build / ".fingerprint"
@@ -284,16 +287,12 @@ def _locked_build(project: Project, strict: bool, site: bool, force: bool) -> Bu
             outcome = _build(project, cache, strict, site, current, lap)
     finally:
         cache.close()
-    index = outcome.timings.get("search index")
-    if index is not None:  # MkDocs' lap includes the index, which is reported on its own
-        timings["mkdocs"] -= index
-        timings["search index"] = index
     outcome.timings = timings
     return outcome
 
 
 def _build(
-    project: Project, cache: Cache, strict: bool, site: bool, fingerprint_now: str, lap: Callable[[str], None]
+    project: Project, cache: Cache, strict: bool, site: bool, fingerprint_now: str, lap: Callable[..., None]
 ) -> BuildOutcome:
     # Gather: read and check everything before a single file is written.
     corpus = gather(
@@ -399,13 +398,10 @@ def _build(
         parts: dict[str, float] = {}
         site_files = run_mkdocs(project.mkdocs_config, project.pages, project.site, nav=nav(corpus), timings=parts)
         stamp.write_text(fingerprint_now)
-        lap("mkdocs")
-    outcome = BuildOutcome(
+        lap("mkdocs", {"search index": parts.get("search index", 0.0)})
+    return BuildOutcome(
         len(corpus.reports), synced, project.site if site else None, warnings, corpus.processed, site_files
     )
-    if site:
-        outcome.timings = {"search index": parts.get("search index", 0.0)}
-    return outcome
 
 
 def corpus_file(corpus: Corpus, cache: Cache) -> str:
