@@ -2,7 +2,7 @@
 
 For each language and phrase: the pages whose article text holds the phrase (read here with lxml and OpenCC,
 independently of the index), the pages the results link to, and the bytes a reader downloads for the first
-page of results (digest.search.lookup runs the query as the browser does).
+page of results (digest.publish.search.lookup runs the query as the browser does).
 """
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ from pathlib import Path
 import lxml.html  # type: ignore[import-untyped]
 import opencc
 
-from digest.search import lookup
+from digest.publish.search import lookup
 
 PHRASES = ("派出所", "交所合一", "两队一室", "枫桥经验", "派出所主防", "楓橋經驗", "fengqiao experience")
 

@@ -31,8 +31,8 @@ def copy_project(target: Path) -> Path:
         if (ROOT / name).exists():
             shutil.copytree(ROOT / name, target / name)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    (target / "src" / "digest").mkdir(parents=True)
-    shutil.copy(ROOT / "src" / "digest" / "mkdocs_hooks.py", target / "src" / "digest" / "mkdocs_hooks.py")
+    (target / "src" / "digest" / "publish").mkdir(parents=True)
+    shutil.copy(ROOT / "src" / "digest" / "publish" / "hooks.py", target / "src" / "digest" / "publish" / "hooks.py")
     return target
 
 

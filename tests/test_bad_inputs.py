@@ -65,8 +65,8 @@ def _apply(case: dict[str, object], project: Path) -> None:
 def normalized_seeds(tmp_path_factory: pytest.TempPathFactory, root: Path) -> Path:
     """build/normalized of the real project, which some cases re-encode."""
     from digest.normalize.report import write_normalized
-    from digest.pipeline import normalize_all
     from digest.project import Project
+    from digest.slice.gather import normalize_all
 
     folder = tmp_path_factory.mktemp("normalized")
     for report in normalize_all(Project(root)):

@@ -95,12 +95,13 @@ def test_incremental_rebuilds_write_what_a_clean_build_writes(built_copy: Path, 
 
 
 def test_missing_ledgers_are_made_again_from_the_raw_files(built_copy: Path) -> None:
-    """The cache keeps reports without their ledgers; a deleted build/normalized is rebuilt all the same."""
+    """The memo keeps reports without their ledgers; a deleted build/normalized is made again all the same
+    (from the raw files: the reports themselves come from the memo)."""
     normalized = built_copy / "build" / "normalized"
     before = {p.name: p.read_bytes() for p in normalized.iterdir()}
     shutil.rmtree(normalized)
     outcome = build(Project(built_copy), site=False)
-    assert outcome.processed == 5
+    assert outcome.processed == 0
     assert {p.name: p.read_bytes() for p in normalized.iterdir()} == before
 
 
@@ -203,7 +204,7 @@ def test_the_site_holds_no_path_of_the_building_machine(built_project: Path) -> 
 
 
 def test_a_build_reads_each_input_once_and_sees_one_version_of_it(tmp_path: Path) -> None:
-    from digest.cache import file_bytes, input_bytes, inputs_read
+    from digest.inputs import file_bytes, input_bytes, inputs_read
 
     listed, elsewhere = tmp_path / "listed", tmp_path / "elsewhere"
     listed.mkdir()
@@ -224,10 +225,10 @@ def test_a_build_reads_each_input_once_and_sees_one_version_of_it(tmp_path: Path
 def test_glossary_pages_count_headings_and_front_lines(built_project: Path) -> None:
     """No entry claims it never occurs: an entry found only in a section heading or a highlight line
     under a title lists that place, linked, like a paragraph."""
-    from digest.glossary import load_glossary
-    from digest.glossary_corpus import entries_used
-    from digest.pipeline import gather
+    from digest.glossary.entries import load_glossary
+    from digest.glossary.usage import entries_used
     from digest.project import Project
+    from digest.slice.gather import gather
 
     project = Project(built_project)
     glossary = load_glossary(project.glossary)

@@ -151,7 +151,7 @@ def test_disk_full_in_the_cache_is_a_located_error_and_the_site_is_kept(
     def full(*_args: object, **_kwargs: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr("digest.cache.Cache.commit", full)
+    monkeypatch.setattr("digest.memo.Cache.commit", full)
     assert main(["--root", str(built_copy), "build", "--force"]) == 1
     line = _error_line(capsys)
     assert "cache.sqlite: error: the build cache failed: database or disk is full (the disk is full" in line
@@ -203,7 +203,7 @@ def test_a_read_only_build_folder_at_the_swap_keeps_the_site(
     def refuse(staging: Path, site_dir: Path) -> None:
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(site_dir))
 
-    monkeypatch.setattr("digest.publish.swap_in", refuse)
+    monkeypatch.setattr("digest.publish.mkdocs.swap_in", refuse)
     assert main(["--root", str(built_copy), "build", "--force"]) == 1
     line = _error_line(capsys)
     assert line.startswith(str(built_copy / "build" / "site") + ": error: ") or "build/site: error: " in line, line

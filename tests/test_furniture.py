@@ -9,10 +9,10 @@ import pytest
 import yaml
 
 from digest.errors import DigestError
-from digest.ingest import HAN
+from digest.ingest.decode import HAN
 from digest.normalize import normalize_text
 from digest.normalize.furniture import CLASSES, chrome_rules, classify, probe
-from digest.slicing import Outline, slice_report
+from digest.slice.outline import Outline, slice_report
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROME = chrome_rules(ROOT / "data" / "chrome.yml")

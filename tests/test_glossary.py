@@ -16,9 +16,9 @@ from hypothesis import strategies as st
 
 from conftest import digest
 from digest.errors import DigestError
-from digest.exchange import export_csv, export_tbx, import_csv, import_tbx, merge
-from digest.glossary import Entry, Glossary, check, load_glossary
-from digest.termmatch import TermMatcher
+from digest.glossary.entries import Entry, Glossary, check, load_glossary
+from digest.glossary.exchange import export_csv, export_tbx, import_csv, import_tbx, merge
+from digest.glossary.termmatch import TermMatcher
 
 ROOT = Path(__file__).resolve().parents[1]
 GLOSSARY = load_glossary(ROOT / "glossary")
@@ -393,7 +393,7 @@ def test_matches_never_overlap_or_leave_the_text(text: str) -> None:
 
 def test_shipped_glossary_files_are_canonical(tmp_path: Path) -> None:
     """Files are kept in the form `import` writes, so a round trip through a CAT tool shows no noise."""
-    from digest.glossary import write_entries
+    from digest.glossary.entries import write_entries
 
     shutil.copytree(ROOT / "glossary", tmp_path / "g")
     assert write_entries(GLOSSARY.entries, tmp_path / "g") == []

@@ -10,11 +10,11 @@ import pytest
 
 from conftest import digest
 from digest.errors import DigestError
-from digest.glossary import load_glossary
-from digest.pipeline import gather
+from digest.glossary.entries import load_glossary
+from digest.glossary.suggest import _numbered, candidates, coverage, load_scope, suggest
 from digest.project import Project
-from digest.slicing import Outline, Paragraph, Section
-from digest.suggest import _numbered, candidates, coverage, load_scope, suggest
+from digest.slice.gather import gather
+from digest.slice.outline import Outline, Paragraph, Section
 
 ROOT = Path(__file__).resolve().parents[1]
 PROJECT = Project(ROOT)

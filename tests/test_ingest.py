@@ -6,7 +6,7 @@ from pathlib import Path
 import pytest
 
 from digest.errors import DigestError
-from digest.ingest import decode, detect_script
+from digest.ingest.decode import decode, detect_script
 
 
 def test_empty_file_is_an_error_naming_it() -> None:

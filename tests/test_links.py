@@ -10,7 +10,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from digest.site import page_root
+from digest.site.common import page_root
 
 LANGUAGE_FOLDERS = ("", "zh/", "zh-Hant/")
 

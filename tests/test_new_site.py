@@ -87,7 +87,7 @@ def test_a_page_from_an_unfamiliar_site_comes_out_clean(tmp_path: Path) -> None:
 
 def test_a_line_left_in_the_body_of_several_reports_is_flagged(tmp_path: Path) -> None:
     """Unknown furniture that slips through (no sentence, in two reports' bodies) gets one warning naming both."""
-    from digest.pipeline import gather
+    from digest.slice.gather import gather
 
     project = copy_project(tmp_path / "project")
     raw = (CASE / "yulin-police-2023.txt").read_text(encoding="utf-8")

@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 
 from digest.errors import DigestError
-from digest.po import check_po
+from digest.translate.po import check_po
 
 ROOT = Path(__file__).resolve().parents[1]
 SHIPPED = sorted([*ROOT.glob("translations/en/*.po"), *ROOT.glob("locales/*/LC_MESSAGES/*.po")])

@@ -8,11 +8,10 @@ from pathlib import Path
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from digest.cache import key, keyer
+from digest.memo import fingerprint, fingerprints
 from digest.normalize import normalize_text, rebuild_raw
 from digest.normalize.ledger import apply, diff, invert
 from digest.normalize.steps import chrome_rules
-from digest.site import signature
 
 CHROME = chrome_rules(Path(__file__).resolve().parents[1] / "data" / "chrome.yml")
 
@@ -68,15 +67,15 @@ def test_substitutions_are_recorded_in_place(before: str, data: st.DataObject) -
 
 
 @given(st.lists(st.text(max_size=20), max_size=3), st.text(max_size=20))
-def test_a_keyer_gives_the_key_of_its_parts(parts: list[str], last: str) -> None:
-    assert keyer(*parts)(last) == key(*parts, last)
+def test_shared_fingerprints_give_the_fingerprint_of_all_parts(parts: list[str], last: str) -> None:
+    assert fingerprints(*parts)(last) == fingerprint(*parts, last)
 
 
 @given(st.lists(st.text(min_size=2, max_size=20), min_size=1, max_size=5))
-def test_a_signature_depends_on_content_not_on_which_values_are_shared(texts: list[str]) -> None:
+def test_a_fingerprint_depends_on_content_not_on_which_values_are_shared(texts: list[str]) -> None:
     """A report fresh from the slicer shares strings differently from the same report read from the cache;
     their pages must still be recognised as unchanged."""
     shared = [(text, text) for text in texts]
     copied = [(text, "".join(reversed(text[::-1]))) for text in texts]
-    assert signature(shared) == signature(copied) == signature(pickle.loads(pickle.dumps(shared)))
-    assert signature(shared) != signature([*shared, ("", "")])
+    assert fingerprint(shared) == fingerprint(copied) == fingerprint(pickle.loads(pickle.dumps(shared)))
+    assert fingerprint(shared) != fingerprint([*shared, ("", "")])

@@ -1,4 +1,4 @@
-"""The search index (src/digest/search.py) and the hook that keeps HTML from Python-Markdown, without a browser."""
+"""The search index (src/digest/publish/search.py) and the hook that keeps HTML from Python-Markdown, without a browser."""
 
 from __future__ import annotations
 
@@ -8,8 +8,8 @@ from types import SimpleNamespace
 
 import pytest
 
-from digest import mkdocs_hooks
-from digest.search import blocks, build_index, fnv1a, fold_table, lookup, tokens
+from digest.publish import hooks as mkdocs_hooks
+from digest.publish.search import blocks, build_index, fnv1a, fold_table, lookup, tokens
 
 PAGE = """<!doctype html><html lang="{lang}"><head><title>x</title></head><body>
 <nav class="md-nav"><a href="#">派出所 in the navigation</a></nav>

@@ -7,11 +7,11 @@ from pathlib import Path
 
 import pytest
 
-from digest.ingest import HAN, decode, read_raw
+from digest.ingest.decode import HAN, decode, read_raw
+from digest.ingest.sources import discover
 from digest.normalize import normalize_text, rebuild_raw, replay
 from digest.normalize.report import normalize_report
 from digest.normalize.steps import chrome_rules, match_chrome
-from digest.sources import discover
 
 ROOT = Path(__file__).resolve().parents[1]
 REPORTS = discover(ROOT / "source_texts")
@@ -128,7 +128,7 @@ def test_big5_copy_of_a_traditional_text() -> None:
 
 def test_an_automatic_realignment_is_listed_for_readers() -> None:
     """No repair changes characters without saying so: the edition notes show each reading, before → after."""
-    from digest.corpus import edition_notes
+    from digest.slice.corpus import edition_notes
 
     notes = {n.step: n for n in edition_notes(NORMALIZED["shangluo-2021-2025"])}
     assert notes["mojibake_realignment"].removed == ("??萍假x → 。科技賦",)

@@ -8,15 +8,15 @@ from pathlib import Path
 
 import pytest
 
-from digest.citations import CitationError, locate
-from digest.corpus import corpus_data, full_text, slice_all
 from digest.errors import DigestError
-from digest.figures import extract
-from digest.measures import load_measures, measures_data
 from digest.normalize.steps import to_traditional
-from digest.pipeline import gather
 from digest.project import Project
-from digest.slicing import SlicingHints, outline_text, slice_report
+from digest.slice.citations import CitationError, locate
+from digest.slice.corpus import corpus_data, full_text, slice_all
+from digest.slice.figures import extract
+from digest.slice.gather import gather
+from digest.slice.measures import load_measures, measures_data
+from digest.slice.outline import SlicingHints, outline_text, slice_report
 
 ROOT = Path(__file__).resolve().parents[1]
 CORPUS = gather(Project(ROOT))

@@ -12,14 +12,15 @@ import pytest
 from babel.messages.catalog import Catalog
 
 from conftest import digest
-from digest.glossary import load_glossary
-from digest.i18n import LANGUAGES, translations
-from digest.pipeline import gather
+from digest.glossary.entries import load_glossary
+from digest.glossary.termmatch import TermMatcher
 from digest.project import Project
-from digest.site import Site
-from digest.termmatch import TermMatcher
-from digest.translate import Status, catalog_path, read_catalog, status, translation_map, units, update
-from digest.translation_check import (
+from digest.site.i18n import LANGUAGES, translations
+from digest.site.text import date as local_date
+from digest.site.text import number as local_number
+from digest.slice.gather import gather
+from digest.translate.catalogs import Status, catalog_path, read_catalog, status, translation_map, units, update
+from digest.translate.check import (
     CN_QUOTED,
     EN_QUOTED,
     Text,
@@ -155,12 +156,12 @@ def test_interface_catalogs_are_complete() -> None:
 )
 def test_dates_in_each_locale(code: str, value: str, expected: str) -> None:
     language = next(lang for lang in LANGUAGES if lang.code == code)
-    assert Site.date(value, language) == expected
+    assert local_date(value, language) == expected
 
 
 def test_numbers_in_each_locale() -> None:
-    assert Site.number(19713, LANGUAGES[0]) == "19,713"
-    assert Site.number(99.04, LANGUAGES[1]) == "99.04"
+    assert local_number(19713, LANGUAGES[0]) == "19,713"
+    assert local_number(99.04, LANGUAGES[1]) == "99.04"
 
 
 GLOSSARY = load_glossary(ROOT / "glossary")

@@ -1,4 +1,4 @@
-// Search over digest's per-language, fragment-loaded index (written by src/digest/search.py; the format is
+// Search over digest's per-language, fragment-loaded index (written by src/digest/publish/search.py; the format is
 // described there). Loaded by the search box the first time it is opened; draws results in Material's
 // search dialog with Material's markup, ten at a time as the list scrolls. On a page reached from a result
 // (?h=query) it marks the query's occurrences.

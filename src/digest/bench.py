@@ -23,7 +23,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .ingest import detect_script, read_raw
+from digest.ingest.decode import detect_script, read_raw
 
 ROOT = Path(__file__).resolve().parents[2]
 SHARED = ("data", "glossary", "templates", "locales", "docs", "overrides", "source_texts", "translations", "content")
@@ -53,8 +53,8 @@ def generate(n: int, target: Path, seed: int = 20261124) -> Path:
     for name in SHARED:
         shutil.copytree(ROOT / name, target / name)
     shutil.copy(ROOT / "mkdocs.yml", target / "mkdocs.yml")
-    (target / "src" / "digest").mkdir(parents=True)
-    shutil.copy(ROOT / "src" / "digest" / "mkdocs_hooks.py", target / "src" / "digest" / "mkdocs_hooks.py")
+    (target / "src" / "digest" / "publish").mkdir(parents=True)
+    shutil.copy(ROOT / "src" / "digest" / "publish" / "hooks.py", target / "src" / "digest" / "publish" / "hooks.py")
     sources = target / "source_texts"  # the five real reports stay: the glossary and measures cite them
     seeds = sorted((ROOT / "source_texts").glob("*.txt"))
     lines = {path: [line for line in read_raw(path).text.splitlines() if line.strip()] for path in seeds}
@@ -99,11 +99,11 @@ def measure(project_dir: Path) -> dict[str, Any]:
     import contextlib
     import io
 
-    from .build import build, nav
-    from .pipeline import gather
-    from .project import Project
-    from .publish import run_mkdocs
-    from .search import lookup
+    from digest.build import build, nav
+    from digest.project import Project
+    from digest.publish.mkdocs import run_mkdocs
+    from digest.publish.search import lookup
+    from digest.slice.gather import gather
 
     project = Project(project_dir)
     quiet = contextlib.redirect_stderr(io.StringIO())

@@ -1,37 +1,45 @@
-"""`digest build`: every stage, top to bottom. Gather everything first, then write."""
+"""`digest build`: every stage, top to bottom, as MkDocs' `commands/build.py` reads: gather, check, render,
+write, publish. Nothing is written until everything has been read and checked; what can be skipped is the
+memo layer's business (`digest.memo`), so no stage here computes a key."""
 
 from __future__ import annotations
 
+import functools
 import os
-import re
 import sys
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
-import jinja2
+from digest.datafiles import caching_reader
+from digest.errors import DigestError, Problem, display_path, machine_fault, outside_link
+from digest.glossary.entries import check as check_glossary
+from digest.glossary.entries import load_glossary
+from digest.glossary.exchange import downloads
+from digest.glossary.termmatch import match_terms
+from digest.glossary.usage import corpus_problems
+from digest.inputs import file_bytes, files_under, input_bytes, input_files, inputs_read
+from digest.lock import build_lock
+from digest.memo import Memo, Output, fingerprint, gc_paused, hashed
+from digest.normalize.report import NormalizedReport, ledger_json, normalize_report
+from digest.normalize.steps import chrome_rules
+from digest.progress import terminal_progress
+from digest.project import Project
+from digest.publish.mkdocs import SyncResult, clean_leftovers, run_mkdocs, sync_tree
+from digest.site.content import load_articles
+from digest.site.docs import documentation
+from digest.site.index import SiteIndex
+from digest.site.model import SiteModel
+from digest.site.pages import plan
+from digest.site.render import environments
+from digest.slice.corpus import SlicedReport, corpus_file
+from digest.slice.gather import Corpus, gather
+from digest.slice.measures import measures_data
+from digest.translate.catalogs import load_translations
 
-from .cache import Cache, file_bytes, files_under, gc_paused, input_bytes, input_files, inputs_read, key
-from .content import load_articles
-from .corpus import compact_json, corpus_json, report_data
-from .datafiles import caching_reader
-from .errors import DigestError, Problem, display_path, machine_fault, outside_link
-from .exchange import export_csv, export_tbx
-from .glossary import Glossary, check, load_glossary
-from .glossary_corpus import corpus_problems
-from .i18n import DEFAULT, LANGUAGES, install, translations
-from .lock import build_lock
-from .measures import measures_data
-from .normalize.report import write_normalized
-from .pipeline import Corpus, gather, match_terms, terminal_progress
-from .project import Project
-from .publish import SyncResult, clean_leftovers, run_mkdocs, sync_tree
-from .render import environment, render
-from .site import Site, SiteInputs
-from .translate import catalog_path, read_catalog, status, translation_map, units
-from .ui_terms import LABELS
+T = TypeVar("T")
 
 
 @dataclass
@@ -77,12 +85,64 @@ INPUT_FOLDERS = (
 )
 
 
-def read_inputs(project: Project) -> tuple[str, dict[str, bytes], set[str]]:
-    """The fingerprint (one hash of every input, the configuration and the code: equal means a rebuild would
-    change nothing), with every input file's bytes by path and the folders they were listed from."""
-    parts: list[bytes | str] = []
+@dataclass(frozen=True)
+class Snapshot:
+    """Every input file's bytes by path, the folders they were listed from, and one fingerprint of them all
+    with the configuration and the code: equal fingerprints mean a rebuild would change nothing."""
+
+    files: dict[str, bytes]
+    folders: set[str]
+    fingerprint: str
+
+
+class Laps:
+    """Seconds per stage, for `--timings` and the benchmark: a wrapper around each stage's call."""
+
+    def __init__(self) -> None:
+        self.timings: dict[str, float] = {}
+
+    def __call__(self, name: str, stage: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        start = time.perf_counter()
+        try:
+            return stage(*args, **kwargs)
+        finally:
+            self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
+
+
+def build(project: Project, strict: bool = False, site: bool = True, force: bool = False) -> BuildOutcome:
+    """Run every stage; with `site`, finish with MkDocs into build/site. One build at a time holds build/.lock."""
+    laps = Laps()
+    with build_lock(project.build):
+        clean_leftovers(project.site)
+        snapshot = laps("fingerprint", read_inputs, project)
+        if site and not force and published(project, snapshot):
+            return BuildOutcome(0, SyncResult((), (), ()), project.site, skipped=True, timings=laps.timings)
+        memo = Memo(project.build / "cache.sqlite")
+        try:
+            with gc_paused(), inputs_read(snapshot.files, snapshot.folders):
+                model = laps("gather", gather_model, project, memo)
+                index = SiteIndex(model)
+                warnings = laps("check", check, model, index, strict)
+                pages = laps("render", render, project, model, index)
+                synced = laps("write", write, project, memo, pages, data_files(project, model))
+            site_files = laps("publish", publish, project, model.corpus, snapshot, laps.timings) if site else None
+        finally:
+            memo.close()
+    return BuildOutcome(
+        len(model.corpus.reports),
+        synced,
+        project.site if site else None,
+        warnings,
+        model.corpus.processed,
+        site_files,
+        laps.timings,
+    )
+
+
+def read_inputs(project: Project) -> Snapshot:
     files: dict[str, bytes] = {}
     folders: set[str] = set()
+    parts: list[object] = []
     root = project.root.resolve()
     problems = []
     for name in INPUT_FOLDERS:
@@ -100,62 +160,132 @@ def read_inputs(project: Project) -> tuple[str, dict[str, bytes], set[str]]:
         raise DigestError(problems)
     for path in (project.mkdocs_config, project.root / "requirements.txt"):
         parts.append(file_bytes(path))
-    return key(*parts), files, folders
+    return Snapshot(files, folders, fingerprint(*parts))
 
 
-def load_translations(
-    project: Project, corpus: Corpus, cache: Cache | None = None
-) -> tuple[dict[str, dict[str, tuple[str, bool]]], dict[str, Any], list[Problem]]:
-    """Each report's English catalog, its status, and warnings for catalogs out of step with the corpus.
+def published(project: Project, snapshot: Snapshot) -> bool:
+    """Whether build/site was published from exactly these inputs."""
+    stamp = project.build / ".fingerprint"
+    return project.site.is_dir() and stamp.exists() and stamp.read_text() == snapshot.fingerprint
 
-    A report's status is kept in the cache with the report and its catalog, so that a thousand unchanged
-    reports are not counted again."""
-    found: dict[str, dict[str, tuple[str, bool]]] = {}
-    statuses: dict[str, Any] = {}
-    warnings: list[Problem] = []
-    folder = project.translations / "en"
-    for path in input_files(folder, "*.po") if folder.exists() else []:
-        if path.stem not in corpus.reports:
-            raise DigestError(
-                Problem(
-                    str(path), f"catalog for unknown report '{path.stem}'", hint="rename it to a report id or remove it"
-                )
-            )
-    names = {
-        rid: key(corpus.keys.get(rid, rid), file_bytes(catalog_path(project.translations, rid)))
-        for rid in corpus.reports
-    }
-    known = cache.get_many("translation-status", names.values()) if cache else {}
-    for report_id, report in corpus.reports.items():
-        path = catalog_path(project.translations, report_id)
-        catalog = read_catalog(path) if path.exists() else None
-        statuses[report_id] = known.get(names[report_id])
-        if statuses[report_id] is None:
-            statuses[report_id] = status(report, catalog)
-            if cache:
-                cache.put("translation-status", names[report_id], statuses[report_id])
-        if catalog is None:
-            found[report_id] = {}
-            continue
-        current_units = {u.id: u for u in units(report)}
-        mapping = translation_map(catalog)
-        for message in catalog:
-            unit = current_units.get(str(message.context)) if message.context else None
-            if message.id and message.context and unit is None:
-                warnings.append(
-                    Problem(
-                        str(path),
-                        f"translation for '{message.context}', which no longer exists",
-                        message.lineno,
-                        "run `digest translate update`",
-                        "warning",
-                    )
-                )
-            elif unit is not None and message.id != unit.source and message.context in mapping:
-                text, _current = mapping[str(message.context)]
-                mapping[str(message.context)] = (text, False)
-        found[report_id] = mapping
-    return found, statuses, warnings
+
+def gather_model(project: Project, memo: Memo) -> SiteModel:
+    """Everything the site is made from: the corpus, glossary, translations, editorial content, templates."""
+    corpus = gather(project, memo, terminal_progress("reports"))
+    glossary_files = input_files(project.glossary, "*.yml")
+    glossary = hashed(
+        load_glossary(project.glossary, caching_reader(memo)), *((p.name, input_bytes(p)) for p in glossary_files)
+    )
+    forms = hashed(tuple(sorted(glossary.value.forms().items())), glossary)
+    matches = match_terms(memo, corpus.hashed, forms, terminal_progress("term matching"))
+    templates = environments(memo, project.templates, project.locales)
+    return SiteModel(
+        corpus=corpus,
+        glossary=glossary,
+        translations=load_translations(memo, project.translations, corpus.hashed),
+        matches=matches,
+        abstracts=load_articles(project.root / "content" / "abstracts", corpus.reports),
+        summaries=load_articles(project.root / "content" / "themes", corpus.reports),
+        templates=templates,
+        everywhere=hashed(None, glossary, file_bytes(project.data / "themes.yml"), templates),
+        memo=memo,
+    )
+
+
+def check(model: SiteModel, index: SiteIndex, strict: bool) -> list[Problem]:
+    """Errors stop the build before anything is written; warnings are printed (with `strict`, they stop it too)."""
+    glossary = model.glossary.value
+    problems = check_glossary(glossary, {t.id for t in model.corpus.themes})
+    if not any(p.severity == "error" for p in problems):
+        problems += corpus_problems(glossary, model.corpus.reports, index.used)
+    errors = [p for p in problems if p.severity == "error"]
+    if errors:
+        raise DigestError(errors)
+    translation_warnings = [w for translated in model.translations.values() for w in translated.value[2]]
+    warnings = model.corpus.warnings() + problems + translation_warnings
+    for warning in warnings:
+        print(warning, file=sys.stderr)
+    if strict and warnings:
+        raise DigestError(warnings)
+    return warnings
+
+
+@dataclass(frozen=True)
+class Rendered:
+    """The generated pages: those to write (rendered now) and those already on disk as they would be."""
+
+    written: dict[str, bytes]
+    current: list[str]
+    normalized: dict[str, bytes]
+    normalized_current: list[str]
+
+
+def render(project: Project, model: SiteModel, index: SiteIndex) -> Rendered:
+    pages, current = model.memo.outputs(project.pages, plan(model, index))
+    normalized, normalized_current = model.memo.outputs(project.normalized, normalized_files(project, model.corpus))
+    return Rendered(pages, current, normalized, normalized_current)
+
+
+def normalized_files(project: Project, corpus: Corpus) -> dict[str, Output]:
+    """build/normalized/: each report's clean texts and edit ledger. A report kept from an earlier build
+    comes without its ledger, and is normalized again only if its files are missing."""
+    chrome_path = project.data / "chrome.yml"
+    outputs: dict[str, Output] = {}
+    for report_id, report in corpus.hashed.items():
+        full = functools.cache(functools.partial(_with_ledger, report.value, chrome_path))
+        for script in ("zh-Hans", "zh-Hant"):
+            outputs[f"{report_id}.{script}.txt"] = Output((report,), functools.partial(_text, full, script))
+        outputs[f"{report_id}.ledger.json"] = Output((report,), functools.partial(_ledger, full))
+    return outputs
+
+
+def _with_ledger(report: SlicedReport, chrome_path: Path) -> NormalizedReport:
+    kept = report.normalized
+    return kept if kept.result.texts else normalize_report(kept.source, chrome_rules(chrome_path))
+
+
+def _text(full: Callable[[], NormalizedReport], script: str) -> str:
+    return full().result.texts[script]
+
+
+def _ledger(full: Callable[[], NormalizedReport]) -> str:
+    return ledger_json(full())
+
+
+def data_files(project: Project, model: SiteModel) -> dict[str, bytes]:
+    """The site's downloads (corpus JSON, glossary as TBX and CSV, each raw text as collected) and the
+    hand-written documentation pages in every language."""
+    corpus = model.corpus
+    files = documentation(project.docs, model.templates.value)
+    measures = measures_data(corpus.measures, corpus.reports)
+    files["downloads/corpus.json"] = corpus_file(
+        model.memo, list(corpus.hashed.values()), corpus.themes, measures
+    ).encode()
+    files["downloads/glossary.tbx"], files["downloads/glossary.csv"] = model.memo.call(downloads, model.glossary).value
+    for report_id, report in corpus.reports.items():  # the evidence, byte for byte, linked from each report page
+        files[f"downloads/raw/{report_id}.txt"] = input_bytes(report.normalized.source.raw_path)
+    return files
+
+
+def write(project: Project, memo: Memo, rendered: Rendered, files: dict[str, bytes]) -> SyncResult:
+    sync_tree(project.normalized, rendered.normalized, keep=rendered.normalized_current)
+    corpus_path = project.build / "corpus.json"
+    corpus_json = files["downloads/corpus.json"]
+    if not corpus_path.exists() or corpus_path.read_bytes() != corpus_json:
+        corpus_path.write_bytes(corpus_json)
+    synced = sync_tree(project.pages, {**rendered.written, **files}, keep=rendered.current)
+    memo.prune()
+    memo.commit()
+    return synced
+
+
+def publish(project: Project, corpus: Corpus, snapshot: Snapshot, timings: dict[str, float]) -> SyncResult:
+    """MkDocs into build/site, swapped in whole; the stamp says which inputs the site was published from."""
+    stamp = project.build / ".fingerprint"
+    stamp.unlink(missing_ok=True)
+    site_files = run_mkdocs(project.mkdocs_config, project.pages, project.site, nav=nav(corpus), timings=timings)
+    stamp.write_text(snapshot.fingerprint)
+    return site_files
 
 
 def nav(corpus: Corpus) -> list[Any]:
@@ -180,240 +310,3 @@ def nav(corpus: Corpus) -> list[Any]:
             ]
         },
     ]
-
-
-def write_normalized_outputs(project: Project, corpus: Corpus) -> None:
-    """build/normalized/: texts and ledgers of the reports processed this run; cached ones are already there."""
-    folder = project.normalized
-    folder.mkdir(parents=True, exist_ok=True)
-    wanted = {f"{rid}.{suffix}" for rid in corpus.reports for suffix in ("zh-Hans.txt", "zh-Hant.txt", "ledger.json")}
-    for path in folder.iterdir():
-        if path.name not in wanted:
-            path.unlink()
-    for report in corpus.normalized:
-        if report.source.id in corpus.fresh:
-            write_normalized(report, folder)
-
-
-def folder_bytes(folder: Path) -> list[bytes]:
-    """Every file of a folder as (name, bytes) pieces of a cache key, in a stable order."""
-    parts: list[bytes] = []
-    for relative, path in files_under(folder):
-        parts += [relative.encode(), input_bytes(path)]
-    return parts
-
-
-_ENVIRONMENTS: dict[str, dict[str, jinja2.Environment]] = {}
-
-
-def environments(templates: Path, locales: Path, version: str) -> dict[str, jinja2.Environment]:
-    """A Jinja environment per language, with its interface catalog. Kept for the next build in this process
-    while `version` (the templates' and catalogs' bytes) is unchanged, so templates are compiled once."""
-    if version in _ENVIRONMENTS:
-        return _ENVIRONMENTS[version]
-    envs = {}
-    for lang in LANGUAGES:
-        env = environment(templates, ("jinja2.ext.i18n",))
-        catalog = translations(locales, lang)
-        install(env, catalog)
-        env.filters["label"] = lambda value, catalog=catalog: catalog.gettext(LABELS.get(value, value))
-        envs[lang.code] = env
-    _ENVIRONMENTS.clear()
-    _ENVIRONMENTS[version] = envs
-    return envs
-
-
-def _hand_written(docs: Path, envs: dict[str, jinja2.Environment]) -> dict[str, bytes]:
-    """The documentation pages; one without a Chinese version gets one that says, in Chinese, that the
-    page is English only, with the English marked as such (instead of MkDocs' silent fallback)."""
-    pages = {relative: input_bytes(path) for relative, path in files_under(docs)}
-    for relative in [r for r in pages if r.endswith(".md") and r.count(".") == 1]:
-        stem = relative.removesuffix(".md")
-        for lang in LANGUAGES:
-            if lang is DEFAULT or f"{stem}.{lang.code}.md" in pages:
-                continue
-            note = render(envs[lang.code], "english_only.md.j2", {"script": lang.script})
-            pages[f"{stem}.{lang.code}.md"] = english_only(pages[relative].decode("utf-8"), note).encode("utf-8")
-    return pages
-
-
-FRONT_MATTER = re.compile(r"\A---\n.*?\n---\n", re.DOTALL)
-
-
-def english_only(text: str, note: str) -> str:
-    """The English page under a note in the page's language: its title and body marked `lang="en"`. Front
-    matter stays at the top, where MkDocs reads it (and the hooks escape it), not inside the English block."""
-    front = FRONT_MATTER.match(text)
-    meta, text = (front.group(), text[front.end() :].lstrip("\n")) if front else ("", text)
-    title, _, body = text.partition("\n") if text.startswith("# ") else ("", "", text)
-    heading = f'{title} {{ lang="en" }}\n\n' if title else ""
-    return f'{meta}{heading}{note.strip()}\n\n<div lang="en" markdown="1">\n\n{body.strip()}\n\n</div>\n'
-
-
-def build(project: Project, strict: bool = False, site: bool = True, force: bool = False) -> BuildOutcome:
-    """Run every stage; with `site`, finish with MkDocs into build/site.
-
-    Nothing is written until everything has been read and checked; a build whose inputs are unchanged
-    since the last successful one does no work at all. One build at a time holds build/.lock.
-    """
-    with build_lock(project.build):
-        clean_leftovers(project.site)
-        return _locked_build(project, strict, site, force)
-
-
-def _locked_build(project: Project, strict: bool, site: bool, force: bool) -> BuildOutcome:
-    timings: dict[str, float] = {}
-    clock = time.perf_counter()
-
-    def lap(name: str, within: dict[str, float] | None = None) -> None:
-        """Time the stage since the last lap; parts the stage timed `within` itself are reported on their own."""
-        nonlocal clock
-        now = time.perf_counter()
-        parts = within or {}
-        timings.update(parts)
-        timings[name] = now - clock - sum(parts.values())
-        clock = now
-
-    stamp = project.build / ".fingerprint"
-    current, files, folders = read_inputs(project)
-    if site and not force and project.site.is_dir() and stamp.exists() and stamp.read_text() == current:
-        return BuildOutcome(
-            0, SyncResult((), (), ()), project.site, skipped=True, timings={"fingerprint": time.perf_counter() - clock}
-        )
-    lap("fingerprint")
-    cache = Cache(project.build / "cache.sqlite")
-    try:
-        with gc_paused(), inputs_read(files, folders):
-            outcome = _build(project, cache, strict, site, current, lap)
-    finally:
-        cache.close()
-    outcome.timings = timings
-    return outcome
-
-
-def _build(
-    project: Project, cache: Cache, strict: bool, site: bool, fingerprint_now: str, lap: Callable[..., None]
-) -> BuildOutcome:
-    # Gather: read and check everything before a single file is written.
-    corpus = gather(
-        project,
-        cache,
-        terminal_progress("reports"),
-        needs_ledger=lambda report_id: not (project.normalized / f"{report_id}.ledger.json").exists(),
-    )
-    lap("normalize+slice")
-    glossary: Glossary = load_glossary(project.glossary, caching_reader(cache))
-    glossary_problems = check(glossary, {t.id for t in corpus.themes})
-    if any(p.severity == "error" for p in glossary_problems):
-        raise DigestError([p for p in glossary_problems if p.severity == "error"])
-    english, statuses, translation_warnings = load_translations(project, corpus, cache)
-    abstracts = load_articles(project.root / "content" / "abstracts", corpus.reports)
-    summaries = load_articles(project.root / "content" / "themes", corpus.reports)
-    lap("glossary+translations+content")
-    glossary_key = key(*(file_bytes(p) for p in input_files(project.glossary, "*.yml")))
-    matches = match_terms(corpus, glossary.forms(), glossary_key, cache, terminal_progress("term matching"))
-    lap("term matching")
-    templates_key = key(
-        str(project.templates.resolve()), *folder_bytes(project.templates), *folder_bytes(project.locales)
-    )
-    shared = key(glossary_key, file_bytes(project.data / "themes.yml"), templates_key)
-    page_keys = {
-        report_id: key(
-            report_key,
-            shared,
-            file_bytes(catalog_path(project.translations, report_id)),
-            *(
-                file_bytes(project.root / "content" / "abstracts" / f"{report_id}.{lang}.md")
-                for lang in ("en", "zh-Hans")
-            ),
-        )
-        for report_id, report_key in corpus.keys.items()
-    }
-    envs = environments(project.templates, project.locales, templates_key)
-    digests = cache.get_many("digest", page_keys.values())
-    inputs = SiteInputs(
-        corpus,
-        glossary,
-        english,
-        abstracts,
-        summaries,
-        statuses,
-        matches,
-        page_keys,
-        digests={rid: digests[name] for rid, name in page_keys.items() if name in digests},
-        shared_key=shared,
-    )
-    renderer = Site(inputs, envs)
-    glossary_problems += corpus_problems(glossary, corpus.reports, renderer.used)
-    errors = [p for p in glossary_problems if p.severity == "error"]
-    if errors:
-        raise DigestError(errors)
-    warnings = corpus.warnings() + glossary_problems + translation_warnings
-    for warning in warnings:
-        print(warning, file=sys.stderr)
-    if strict and warnings:
-        raise DigestError(warnings)
-    lap("site model")
-    planned = renderer.plan()
-    lap("page keys")
-    written_from = cache.written()
-    pages: dict[str, bytes] = _hand_written(project.docs, envs)
-    current: list[str] = []  # generated pages already on disk as this build would write them
-    on_disk = {relative for relative, _ in files_under(project.pages)}
-    for path, page in planned.items():
-        if page.key and written_from.get(path) == page.key and path in on_disk:
-            current.append(path)
-        else:
-            pages[path] = page.render().encode("utf-8")
-    lap("render")
-    corpus_json = corpus_file(corpus, cache).encode()
-    pages["downloads/corpus.json"] = corpus_json
-    exports = cache.get("export", glossary_key)
-    if not isinstance(exports, tuple):
-        exports = (export_tbx(glossary), export_csv(glossary))
-        cache.put("export", glossary_key, exports)
-    pages["downloads/glossary.tbx"], pages["downloads/glossary.csv"] = exports
-    for report_id, report in corpus.reports.items():  # the evidence, byte for byte, linked from each report page
-        pages[f"downloads/raw/{report_id}.txt"] = input_bytes(report.normalized.source.raw_path)
-    for report_id, computed in renderer.computed_digests().items():
-        cache.put("digest", page_keys[report_id], computed)
-    renderer.release()
-    keys_written = {path: page.key for path, page in planned.items() if page.key}
-    del planned  # its closures hold Jinja contexts, which hold the corpus
-    lap("data files")
-    # Write.
-    write_normalized_outputs(project, corpus)
-    corpus_path = project.build / "corpus.json"
-    if not corpus_path.exists() or corpus_path.read_bytes() != corpus_json:
-        corpus_path.write_bytes(corpus_json)
-    synced = sync_tree(project.pages, pages, keep=current)
-    cache.record_written(keys_written)
-    cache.prune()
-    cache.commit()
-    lap("write")
-    site_files = None
-    if site:
-        stamp = project.build / ".fingerprint"
-        stamp.unlink(missing_ok=True)
-        parts: dict[str, float] = {}
-        site_files = run_mkdocs(project.mkdocs_config, project.pages, project.site, nav=nav(corpus), timings=parts)
-        stamp.write_text(fingerprint_now)
-        lap("mkdocs", {"search index": parts.get("search index", 0.0)})
-    return BuildOutcome(
-        len(corpus.reports), synced, project.site if site else None, warnings, corpus.processed, site_files
-    )
-
-
-def corpus_file(corpus: Corpus, cache: Cache) -> str:
-    """build/corpus.json, each report's part encoded once and kept until the report changes."""
-    names = {rid: key(report_key, "corpus-json") for rid, report_key in corpus.keys.items()}
-    stored = cache.get_many("report-json", names.values())
-    parts = []
-    for rid, report in corpus.reports.items():
-        text = stored.get(names.get(rid, ""))
-        if not isinstance(text, str):
-            text = compact_json(report_data(report))
-            if rid in names:
-                cache.put("report-json", names[rid], text)
-        parts.append(text)
-    return corpus_json(parts, corpus.themes, measures_data(corpus.measures, corpus.reports))

@@ -11,8 +11,8 @@ import traceback
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
-from .errors import DigestError, Problem, display_path, machine_fault
-from .project import Project
+from digest.errors import DigestError, Problem, display_path, machine_fault
+from digest.project import Project
 
 
 def _project(args: argparse.Namespace) -> Project:
@@ -27,8 +27,8 @@ def _report_problems(problems: Sequence[Problem], strict: bool) -> None:
 
 
 def cmd_normalize(args: argparse.Namespace) -> int:
-    from .normalize.report import summary, write_normalized
-    from .pipeline import normalize_all
+    from digest.normalize.report import summary, write_normalized
+    from digest.slice.gather import normalize_all
 
     project = _project(args)
     reports = normalize_all(project, args.report)
@@ -48,10 +48,10 @@ def cmd_normalize(args: argparse.Namespace) -> int:
 
 
 def cmd_slice(args: argparse.Namespace) -> int:
-    from .corpus import slice_all
-    from .pipeline import normalize_all
-    from .slicing import outline_text
-    from .themes import load_themes
+    from digest.slice.corpus import slice_all
+    from digest.slice.gather import normalize_all
+    from digest.slice.outline import outline_text
+    from digest.slice.themes import load_themes
 
     project = _project(args)
     normalized = normalize_all(project, args.report)
@@ -66,12 +66,12 @@ def cmd_slice(args: argparse.Namespace) -> int:
 
 
 def cmd_glossary(args: argparse.Namespace) -> int:
-    from .exchange import export_csv, export_tbx, import_csv, import_tbx
-    from .glossary import Glossary, check, load_glossary, write_entries
+    from digest.glossary.entries import Glossary, check, load_glossary, write_entries
+    from digest.glossary.exchange import export_csv, export_tbx, import_csv, import_tbx
 
     project = _project(args)
     if args.action == "import":
-        from .exchange import merge
+        from digest.glossary.exchange import merge
 
         if not args.file:
             raise DigestError("glossary import needs a file: digest glossary import FILE.tbx|FILE.csv [--apply]")
@@ -105,11 +105,11 @@ def cmd_glossary(args: argparse.Namespace) -> int:
         else:
             sys.stdout.buffer.write(data)
         return 0
-    from .glossary_corpus import corpus_problems
-    from .pipeline import gather
+    from digest.glossary.usage import corpus_problems
+    from digest.slice.gather import gather
 
     corpus = gather(project)
-    from .suggest import candidates, coverage, load_scope, scope_problems, suggest
+    from digest.glossary.suggest import candidates, coverage, load_scope, scope_problems, suggest
 
     scope_path = project.data / "glossary-scope.yml"
     scope = load_scope(scope_path)
@@ -134,8 +134,8 @@ def cmd_glossary(args: argparse.Namespace) -> int:
 
 
 def cmd_translate(args: argparse.Namespace) -> int:
-    from .pipeline import gather
-    from .translate import catalog_path, read_catalog, status, update, write_catalog
+    from digest.slice.gather import gather
+    from digest.translate.catalogs import catalog_path, load_translations, read_catalog, status, update, write_catalog
 
     project = _project(args)
     corpus = gather(project)
@@ -159,13 +159,14 @@ def cmd_translate(args: argparse.Namespace) -> int:
             f"{'all':32} {total[0]:6} {total[1]:6} {100 * total[1] // max(total[0], 1):3d}% {total[2]:6} {total[3]:13}"
         )
         return 0
-    from .build import load_translations
-    from .glossary import load_glossary
-    from .termmatch import TermMatcher
-    from .translation_check import check_report, collect_texts, drift, load_contextual, load_names
+    from digest.glossary.entries import load_glossary
+    from digest.glossary.termmatch import TermMatcher
+    from digest.memo import Memo
+    from digest.translate.check import check_report, collect_texts, drift, load_contextual, load_names
 
     glossary = load_glossary(project.glossary)
-    english, _, _ = load_translations(project, corpus)
+    translated = load_translations(Memo(), project.translations, corpus.hashed)
+    english = {rid: found.value[0] for rid, found in translated.items()}
     matcher = TermMatcher(glossary.forms())
     findings = [f for r in corpus.reports.values() for f in check_report(r, english[r.id], glossary, matcher)]
     catalogs = {
@@ -184,15 +185,15 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from .serve import serve
+    from digest.publish.serve import serve
 
     serve(_project(args), host=args.host, port=args.port)
     return 0
 
 
 def cmd_new_report(args: argparse.Namespace) -> int:
-    from .normalize.steps import chrome_rules
-    from .scaffold import scaffold
+    from digest.ingest.scaffold import scaffold
+    from digest.normalize.steps import chrome_rules
 
     path = scaffold(Path(args.file), update=args.update, chrome=chrome_rules(_project(args).data / "chrome.yml"))
     print(f"{'updated' if args.update else 'wrote'} {display_path(path)}: check it, then run `digest normalize`")
@@ -200,7 +201,7 @@ def cmd_new_report(args: argparse.Namespace) -> int:
 
 
 def cmd_build(args: argparse.Namespace) -> int:
-    from .build import build
+    from digest.build import build
 
     outcome = build(_project(args), strict=args.strict, site=not args.no_site, force=args.force)
     print(outcome.describe())

@@ -15,7 +15,7 @@ import time
 from collections.abc import Iterator
 from pathlib import Path
 
-from .errors import DigestError, Problem, display_path
+from digest.errors import DigestError, Problem, display_path
 
 WAIT_VARIABLE = "DIGEST_LOCK_WAIT"
 DEFAULT_WAIT = 600.0  # seconds a build waits for another before giving up: longer than a full build takes

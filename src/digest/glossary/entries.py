@@ -14,10 +14,10 @@ from typing import Any
 
 import yaml
 
-from .cache import input_files
-from .datafiles import Field, LineDict, YamlReader, check_fields, load_yaml
-from .errors import DigestError, Problem
-from .normalize.steps import to_traditional
+from digest.datafiles import Field, LineDict, YamlReader, check_fields, load_yaml
+from digest.errors import DigestError, Problem
+from digest.inputs import input_files
+from digest.normalize.steps import to_traditional
 
 STATUSES = ("approved", "proposed", "deprecated")
 TERM_TYPES = ("fullForm", "variant", "abbreviation", "shortForm", "formula")

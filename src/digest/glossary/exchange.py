@@ -22,9 +22,19 @@ from typing import Any
 
 from lxml import etree  # type: ignore[import-untyped]
 
-from .errors import DigestError, Problem
-from .glossary import ADMIN_STATUSES, STATUSES, TERM_TYPES, Context, Entry, Glossary, Term, dump_entry
-from .normalize.steps import to_traditional
+from digest.errors import DigestError, Problem
+from digest.glossary.entries import (
+    ADMIN_STATUSES,
+    STATUSES,
+    TERM_TYPES,
+    Context,
+    Entry,
+    Glossary,
+    Term,
+    dump_entry,
+)
+from digest.memo import task
+from digest.normalize.steps import to_traditional
 
 ADMIN = {
     "preferred": "preferredTerm-admn-sts",
@@ -459,3 +469,9 @@ def merge(glossary: Glossary, patches: tuple[EntryPatch, ...], path: Path) -> li
     if problems:
         raise DigestError(problems)
     return changes
+
+
+@task("glossary-downloads")
+def downloads(glossary: Glossary) -> tuple[bytes, bytes]:
+    """The glossary as TBX and as CSV, the site's two downloads for translators' tools."""
+    return export_tbx(glossary), export_csv(glossary)

@@ -15,11 +15,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from .corpus import SlicedReport, full_text
-from .datafiles import Field, YamlReader, check_fields, load_yaml
-from .errors import DigestError, Problem
-from .glossary import Glossary
-from .ingest import HAN
+from digest.datafiles import Field, YamlReader, check_fields, load_yaml
+from digest.errors import DigestError, Problem
+from digest.glossary.entries import Glossary
+from digest.ingest.decode import HAN
+from digest.slice.corpus import SlicedReport, full_text
 
 QUOTED = re.compile(r"“([^“”]{2,14})”")
 FORMULA = re.compile(r"(?<![\d.])(\d+(?:\+[\dA-Z]+)+|\d{3,7})(?![\d.%])")
@@ -58,7 +58,7 @@ def _texts(report: SlicedReport) -> Iterator[tuple[str, str]]:
 
 @functools.cache
 def _jieba_cut(text: str) -> tuple[str, ...]:
-    from .termmatch import _quiet_jieba
+    from digest.glossary.termmatch import _quiet_jieba
 
     return tuple(_quiet_jieba().cut(text, HMM=False))
 

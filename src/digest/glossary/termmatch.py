@@ -12,7 +12,13 @@ import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+from digest.memo import Hashed, Memo, task
+from digest.progress import Progress, quiet
+
+if TYPE_CHECKING:
+    from digest.slice.corpus import SlicedReport
 
 QUOTES = frozenset("“”‘’「」『』\"'")
 
@@ -112,3 +118,48 @@ class TermMatcher:
                     covered = end
                     break
         return found
+
+
+ReportMatches = dict[tuple[str, str], list[TermMatch]]
+"""Glossary terms found in one report: (paragraph id, "lead" or "text") → matches; headings and front lines
+as ("heading:<section id>", "") and ("front:<n>", "")."""
+PARALLEL_FROM = 16  # below this many reports to match, a process pool costs more than it saves
+
+
+def searchable(report: SlicedReport) -> dict[tuple[str, str], str]:
+    """Every Simplified text of a report in which glossary terms are looked for, under its match key."""
+    texts: dict[tuple[str, str], str] = {}
+    for _, paragraph in report.outline.paragraphs():
+        texts[(paragraph.id, "lead")] = (paragraph.lead or {}).get("zh-Hans", "")
+        texts[(paragraph.id, "text")] = paragraph.text["zh-Hans"]
+    for section in report.outline.sections:
+        if section.heading:
+            texts[(f"heading:{section.id}", "")] = section.heading["zh-Hans"]
+    for index, line in enumerate(report.outline.front):
+        texts[(f"front:{index}", "")] = line.text["zh-Hans"]
+    return texts
+
+
+Forms = tuple[tuple[str, str], ...]
+"""The glossary's written forms, each with its entry id, in a stable order."""
+
+
+@functools.lru_cache(maxsize=2)
+def _matcher(forms: Forms) -> TermMatcher:
+    return TermMatcher(dict(forms))
+
+
+@task("matches")
+def report_matches(report: SlicedReport, forms: Forms) -> ReportMatches:
+    """Glossary terms in every text of one report: an edit matches that report again, a glossary change
+    every report."""
+    matcher = _matcher(forms)
+    return {place: matcher.find(text) for place, text in searchable(report).items()}
+
+
+def match_terms(
+    memo: Memo, reports: dict[str, Hashed[SlicedReport]], forms: Hashed[Forms], progress: Progress = quiet
+) -> dict[str, Hashed[ReportMatches]]:
+    """Glossary terms in every report; many reports to match use every core."""
+    calls = [(report, forms) for report in reports.values()]
+    return dict(zip(reports, memo.map(report_matches, calls, progress, parallel_from=PARALLEL_FROM), strict=True))

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from .citations import CitationError, locate
-from .corpus import SlicedReport, full_text
-from .errors import Problem
-from .glossary import Glossary
-from .termmatch import TermMatcher
+from digest.errors import Problem
+from digest.glossary.entries import Glossary
+from digest.glossary.termmatch import TermMatcher
+from digest.slice.citations import CitationError, locate
+from digest.slice.corpus import SlicedReport, full_text
 
 
 def corpus_problems(

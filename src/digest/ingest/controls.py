@@ -12,7 +12,7 @@ import re
 import unicodedata
 from pathlib import Path
 
-from .errors import Problem
+from digest.errors import Problem
 
 INVISIBLE = re.compile(
     "[\u061c"  # ARABIC LETTER MARK

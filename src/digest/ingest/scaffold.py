@@ -16,13 +16,13 @@ from typing import Any
 
 import yaml
 
-from .errors import fail
-from .gazetteer import english_name, locate, short_name
-from .ingest import HAN, detect_script, read_raw
-from .normalize import normalize_text, raw_line
-from .normalize.furniture import classify, furniture
-from .normalize.steps import ChromeRule, to_simplified, to_traditional
-from .slicing import BYLINE, DATELINE, NOT_A_NAME
+from digest.errors import fail
+from digest.ingest.decode import HAN, detect_script, read_raw
+from digest.ingest.gazetteer import english_name, locate, short_name
+from digest.normalize import normalize_text, raw_line
+from digest.normalize.furniture import classify, furniture
+from digest.normalize.steps import ChromeRule, to_simplified, to_traditional
+from digest.slice.outline import BYLINE, DATELINE, NOT_A_NAME
 
 HEAD_LINES = 15  # how far into the page a headline, byline or dateline is looked for
 

@@ -9,9 +9,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .cache import ignored, input_files
-from .datafiles import Field, LineDict, YamlReader, check_fields, load_yaml
-from .errors import DigestError, Problem
+from digest.datafiles import Field, LineDict, YamlReader, check_fields, load_yaml
+from digest.errors import DigestError, Problem
+from digest.inputs import ignored, input_files
 
 LANGS = ("zh-Hans", "zh-Hant", "en")
 GENRES = (

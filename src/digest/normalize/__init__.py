@@ -9,11 +9,11 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from . import layout  # noqa: F401  (registers its steps)
-from .furniture import Removed, furniture
-from .ledger import Edit, StepRecord, apply, diff, invert, map_back
-from .mojibake import find_suspects
-from .steps import (
+from digest.normalize import layout  # noqa: F401  (registers its steps)
+from digest.normalize.furniture import Removed, furniture
+from digest.normalize.ledger import Edit, StepRecord, apply, diff, invert, map_back
+from digest.normalize.mojibake import find_suspects
+from digest.normalize.steps import (
     BRANCHES,
     CHROME_SUMMARY,
     REGISTRY,

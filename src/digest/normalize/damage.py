@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 
-from .mojibake import find_suspects
+from digest.normalize.mojibake import find_suspects
 
 # White curly brackets: absent from the Chinese and Latin text of reports, and visible if printed as they are.
 DAMAGE_OPEN = "\u2983"

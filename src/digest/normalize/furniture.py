@@ -16,9 +16,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..datafiles import Field, LineDict, check_fields, load_list
-from ..errors import DigestError, Problem
-from ..ui_terms import N_
+from digest.datafiles import Field, LineDict, check_fields, load_list
+from digest.errors import DigestError, Problem
+from digest.site.ui_terms import N_
 
 CLASSES = {
     "banner": "the site's greeting or today's date, above the page",

@@ -11,9 +11,9 @@ import functools
 import re
 from importlib import resources
 
-from ..ingest import HAN_RANGES
-from .damage import outside_damage
-from .steps import step
+from digest.ingest.decode import HAN_RANGES
+from digest.normalize.damage import outside_damage
+from digest.normalize.steps import step
 
 HAN = f"[{HAN_RANGES}]"
 SENTENCE = "。！？；"

@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from importlib import resources
 from typing import Any
 
-from ..ingest import HAN, is_common_han
+from digest.ingest.decode import HAN, is_common_han
 
 # The share of all character occurrences in jieba's dictionary that the "frequent" characters make up.
 # At 99.5% that is the 4,300 or so most frequent characters: the everyday core (the 3,500 of the first level

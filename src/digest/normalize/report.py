@@ -7,12 +7,12 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import Problem, display_path
-from ..ingest import detect_script, read_raw
-from ..sources import ReportSource
-from . import Normalized, normalize_text, step_summaries
-from .ledger import to_json
-from .steps import ChromeRule, load_repairs
+from digest.errors import Problem, display_path
+from digest.ingest.decode import detect_script, read_raw
+from digest.ingest.sources import ReportSource
+from digest.normalize import Normalized, normalize_text, step_summaries
+from digest.normalize.ledger import to_json
+from digest.normalize.steps import ChromeRule, load_repairs
 
 
 @dataclass(frozen=True)

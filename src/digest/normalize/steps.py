@@ -14,19 +14,19 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from ..controls import INVISIBLE
-from ..datafiles import Field, LineList, check_fields, load_list
-from ..errors import DigestError, Problem
-from ..ingest import HAN_RANGES
-from ..ui_terms import N_
-from .damage import mark_damage, outside_damage
-from .furniture import CHROME_SUMMARY as CHROME_SUMMARY
-from .furniture import ChromeRule as ChromeRule
-from .furniture import chrome_facts as chrome_facts
-from .furniture import chrome_rules as chrome_rules
-from .furniture import chrome_step as chrome_step
-from .furniture import match_chrome as match_chrome
-from .mojibake import realign_all
+from digest.datafiles import Field, LineList, check_fields, load_list
+from digest.errors import DigestError, Problem
+from digest.ingest.controls import INVISIBLE
+from digest.ingest.decode import HAN_RANGES
+from digest.normalize.damage import mark_damage, outside_damage
+from digest.normalize.furniture import CHROME_SUMMARY as CHROME_SUMMARY
+from digest.normalize.furniture import ChromeRule as ChromeRule
+from digest.normalize.furniture import chrome_facts as chrome_facts
+from digest.normalize.furniture import chrome_rules as chrome_rules
+from digest.normalize.furniture import chrome_step as chrome_step
+from digest.normalize.furniture import match_chrome as match_chrome
+from digest.normalize.mojibake import realign_all
+from digest.site.ui_terms import N_
 
 Step = Callable[[str], str]
 

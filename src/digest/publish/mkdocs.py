@@ -18,9 +18,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .cache import files_under
-from .errors import DigestError, Problem, machine_fault
-from .search import build_index
+from digest.errors import DigestError, Problem, machine_fault
+from digest.inputs import files_under
+from digest.publish.search import build_index
 
 
 @dataclass(frozen=True)

@@ -11,10 +11,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from .cache import input_files
-from .controls import invisible_problems
-from .corpus import SlicedReport
-from .errors import DigestError, Problem
+from digest.errors import DigestError, Problem
+from digest.ingest.controls import invisible_problems
+from digest.inputs import input_files
+from digest.slice.corpus import SlicedReport
 
 CITATION = re.compile(r"\[\[([a-z0-9-]+)#([a-z0-9.-]+)\]\]")
 LANGS = ("en", "zh-Hans")

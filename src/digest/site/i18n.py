@@ -16,8 +16,8 @@ from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from markupsafe import Markup, escape
 
-from .errors import DigestError, Problem
-from .po import check_po
+from digest.errors import DigestError, Problem
+from digest.translate.po import check_po
 
 
 @dataclass(frozen=True)

@@ -15,7 +15,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
-from .errors import fail
+from digest.errors import fail
+from digest.inputs import files_under, input_bytes
+from digest.memo import Hashed, Memo, hashed, task
+from digest.site.i18n import LANGUAGES, install, translations
+from digest.site.ui_terms import LABELS
 
 # Escaped with a backslash; the site enables pymdownx.escapeall, so any of these may be escaped.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~=^$:%'])")
@@ -67,3 +71,26 @@ def _template_line(exc: BaseException, name: str) -> int | None:
             line = tb.tb_lineno
         tb = tb.tb_next
     return line
+
+
+@task("environments", kept="process")
+def _environments(folders: tuple[Path, Path]) -> dict[str, jinja2.Environment]:
+    templates, locales = folders
+    envs = {}
+    for lang in LANGUAGES:
+        env = environment(templates, ("jinja2.ext.i18n",))
+        catalog = translations(locales, lang)
+        install(env, catalog)
+        env.filters["label"] = lambda value, catalog=catalog: catalog.gettext(LABELS.get(value, value))
+        envs[lang.code] = env
+    return envs
+
+
+def environments(memo: Memo, templates: Path, locales: Path) -> Hashed[dict[str, jinja2.Environment]]:
+    """A Jinja environment per language, with its interface catalog, made again only when a template or a
+    catalog changed: a build in the same process (`digest serve`) compiles no template twice."""
+    made_from = [
+        (relative, input_bytes(path)) for folder in (templates, locales) for relative, path in files_under(folder)
+    ]
+    folders = (templates, locales)
+    return memo.call(_environments, hashed(folders, str(templates.resolve()), str(locales.resolve()), made_from))

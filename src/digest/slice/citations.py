@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from .corpus import SlicedReport, full_text, skeleton
+from digest.slice.corpus import SlicedReport, full_text, skeleton
 
 
 @dataclass(frozen=True)

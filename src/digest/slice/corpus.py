@@ -8,14 +8,15 @@ import json
 from dataclasses import dataclass
 from typing import Any
 
-from .errors import DigestError, Problem
-from .figures import Figure, extract
-from .ingest import HAN
-from .normalize import raw_line
-from .normalize.damage import damaged_spans
-from .normalize.report import NormalizedReport
-from .slicing import Outline, Paragraph, Section, SlicingHints, slice_report
-from .themes import Theme, ThemeScore, score, tag
+from digest.errors import DigestError, Problem
+from digest.ingest.decode import HAN
+from digest.memo import Hashed, Memo, task
+from digest.normalize import raw_line
+from digest.normalize.damage import damaged_spans
+from digest.normalize.report import NormalizedReport
+from digest.slice.figures import Figure, extract
+from digest.slice.outline import Outline, Paragraph, Section, SlicingHints, slice_report
+from digest.slice.themes import Theme, ThemeScore, score, tag
 
 SCHEMA_VERSION = 1
 
@@ -239,3 +240,16 @@ def corpus_json(reports: list[str], themes: tuple[Theme, ...], measures: list[di
     parts = [f"{compact_json(name)}:{compact_json(rest[name])}" for name in sorted(rest) if name != "reports"]
     parts.insert(sum(name < "reports" for name in rest), '"reports":[' + ",".join(reports) + "]")
     return "{" + ",".join(parts) + "}\n"
+
+
+@task("report-json")
+def report_json(report: SlicedReport) -> str:
+    return compact_json(report_data(report))
+
+
+def corpus_file(
+    memo: Memo, reports: list[Hashed[SlicedReport]], themes: tuple[Theme, ...], measures: list[dict[str, Any]]
+) -> str:
+    """build/corpus.json, each report's part encoded once and kept until the report changes."""
+    parts = [part.value for part in memo.map(report_json, [(report,) for report in reports])]
+    return corpus_json(parts, themes, measures)

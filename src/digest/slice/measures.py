@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from .citations import Citation, CitationError, locate
-from .corpus import SlicedReport, full_text
-from .datafiles import Field, LineDict, check_fields, load_yaml
-from .errors import DigestError, Problem
-from .sources import LANGS
+from digest.datafiles import Field, LineDict, check_fields, load_yaml
+from digest.errors import DigestError, Problem
+from digest.ingest.sources import LANGS
+from digest.slice.citations import Citation, CitationError, locate
+from digest.slice.corpus import SlicedReport, full_text
 
 MEASURE_FIELDS = (
     Field("id", (str,)),

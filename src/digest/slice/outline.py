@@ -12,8 +12,8 @@ import itertools
 import re
 from dataclasses import dataclass, field
 
-from .errors import Problem
-from .ingest import HAN
+from digest.errors import Problem
+from digest.ingest.decode import HAN
 
 CN_NUMERALS = "〇一二三四五六七八九十"
 LEVEL1 = re.compile(r"^([一二三四五六七八九十]+)、(.*)$")

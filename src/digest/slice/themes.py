@@ -6,9 +6,9 @@ import math
 from dataclasses import dataclass
 from pathlib import Path
 
-from .datafiles import Field, LineDict, check_fields, load_yaml
-from .errors import DigestError, Problem
-from .sources import LANGS
+from digest.datafiles import Field, LineDict, check_fields, load_yaml
+from digest.errors import DigestError, Problem
+from digest.ingest.sources import LANGS
 
 THEME_FIELDS = (
     Field("id", (str,), doc="a slug, e.g. station-reform"),

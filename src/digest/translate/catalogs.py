@@ -18,9 +18,11 @@ from pathlib import Path
 from babel.messages.catalog import Catalog, Message
 from babel.messages.pofile import read_po, write_po
 
-from .corpus import SlicedReport
-from .errors import DigestError, Problem
-from .po import check_po
+from digest.errors import DigestError, Problem
+from digest.inputs import file_bytes, input_bytes, input_files
+from digest.memo import Hashed, Memo, hashed, task
+from digest.slice.corpus import SlicedReport
+from digest.translate.po import check_po
 
 LANGUAGE = "en"
 # Real header values, not Babel's placeholders (`msgfmt -c` warns on those); a translator's tool may
@@ -66,7 +68,7 @@ def catalog_path(folder: Path, report_id: str, language: str = LANGUAGE) -> Path
 
 def read_catalog(path: Path) -> Catalog:
     try:
-        data = path.read_bytes()
+        data = input_bytes(path)
         check_po(data, path)
         return read_po(io.BytesIO(data), locale=LANGUAGE, abort_invalid=True)
     except DigestError:
@@ -200,3 +202,54 @@ def status(report: SlicedReport, catalog: Catalog | None) -> Status:
         else:
             translated += 1
     return Status(report.id, len(current), translated, fuzzy, len(current) - translated - fuzzy)
+
+
+English = dict[str, tuple[str, bool]]
+"""A report's English by unit id: (text, current); not current when the Chinese changed since (fuzzy)."""
+
+
+@task("translations")
+def report_translations(report: SlicedReport, path: Path) -> tuple[English, Status, list[Problem]]:
+    """One report's English catalog read against the report: its units' English, the report's translation
+    status, and warnings for entries out of step with the report."""
+    catalog = read_catalog(path) if path.exists() else None
+    if catalog is None:
+        return {}, status(report, None), []
+    warnings: list[Problem] = []
+    current_units = {u.id: u for u in units(report)}
+    mapping = translation_map(catalog)
+    for message in catalog:
+        unit = current_units.get(str(message.context)) if message.context else None
+        if message.id and message.context and unit is None:
+            warnings.append(
+                Problem(
+                    str(path),
+                    f"translation for '{message.context}', which no longer exists",
+                    message.lineno,
+                    "run `digest translate update`",
+                    "warning",
+                )
+            )
+        elif unit is not None and message.id != unit.source and message.context in mapping:
+            text, _current = mapping[str(message.context)]
+            mapping[str(message.context)] = (text, False)
+    return mapping, status(report, catalog), warnings
+
+
+def load_translations(
+    memo: Memo, folder: Path, reports: dict[str, Hashed[SlicedReport]]
+) -> dict[str, Hashed[tuple[English, Status, list[Problem]]]]:
+    """Each report's English, status and warnings, read again only when the report or its catalog changed."""
+    language = folder / LANGUAGE
+    for path in input_files(language, "*.po") if language.exists() else []:
+        if path.stem not in reports:
+            raise DigestError(
+                Problem(
+                    str(path), f"catalog for unknown report '{path.stem}'", hint="rename it to a report id or remove it"
+                )
+            )
+    calls = []
+    for report_id, report in reports.items():
+        path = catalog_path(folder, report_id)
+        calls.append((report, hashed(path, str(path), file_bytes(path))))
+    return dict(zip(reports, memo.map(report_translations, calls), strict=True))

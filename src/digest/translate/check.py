@@ -19,12 +19,12 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 
-from .corpus import SlicedReport
-from .datafiles import Field, check_fields, load_yaml
-from .errors import DigestError, Problem
-from .glossary import Glossary
-from .termmatch import TermMatcher
-from .translate import units
+from digest.datafiles import Field, check_fields, load_yaml
+from digest.errors import DigestError, Problem
+from digest.glossary.entries import Glossary
+from digest.glossary.termmatch import TermMatcher
+from digest.slice.corpus import SlicedReport
+from digest.translate.catalogs import units
 
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]{2,}")
 PLACEHOLDER = re.compile(r"\b(TODO|TBD|FIXME|XXX|lorem ipsum|translate me)\b", re.IGNORECASE)
