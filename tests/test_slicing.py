@@ -191,3 +191,25 @@ def test_corpus_json_has_the_documented_shape() -> None:
     assert set(paragraph) == {"id", "kind", "lead", "text", "themes", "figures"}
     assert set(paragraph["text"]) == {"zh-Hans", "zh-Hant"}
     assert (ROOT / "docs" / "corpus-schema.md").read_text(encoding="utf-8").count("`figures`") >= 1
+
+
+def test_a_repeated_heading_never_takes_the_id_of_a_numbered_one() -> None:
+    """The second （一） under 一、 is kept as s1-1-2, and the numbered 2. under it, 1.1.2 too, gets an id
+    of its own: no two paragraphs share an id (term matches and anchors are looked up by it)."""
+    text = "\n".join(
+        [
+            "一、总体情况",
+            "（一）第一项工作。",
+            "开展了工作。",
+            "（一）又一项工作。",
+            "又开展了工作。",
+            "2.第二小项。",
+            "完成了任务。",
+        ]
+    )
+    outline = slice_report("repeats", {"zh-Hans": text, "zh-Hant": text}, "标题")
+    section_ids = [s.id for s in outline.sections]
+    paragraph_ids = [p.id for _, p in outline.paragraphs()]
+    assert len(set(section_ids)) == len(section_ids), section_ids
+    assert len(set(paragraph_ids)) == len(paragraph_ids), paragraph_ids
+    assert section_ids == ["s1", "s1-1", "s1-1-2", "s1-1-2-1"]

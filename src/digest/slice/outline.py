@@ -240,10 +240,15 @@ def slice_report(
     warnings: list[Problem] = []
     sections: list[Section] = []
     seen: dict[str, int] = {}
+    taken: set[str] = set()
     for ordinal, draft in enumerate(drafts, 1):
         section_id = draft.id
         seen[section_id] = seen.get(section_id, 0) + 1
-        if seen[section_id] > 1:
+        if seen[section_id] > 1 or section_id in taken:
+            # A repeat is numbered on (s3-1-2 for the second s3-1), past any id already given: a numbered
+            # section 3.1.2 would otherwise share its id, and its paragraphs' ids, with the repeat.
+            while f"{draft.id}-{seen[draft.id]}" in taken:
+                seen[draft.id] += 1
             section_id = f"{draft.id}-{seen[draft.id]}"
             heading_text = draft.heading["zh-Hans"] if draft.heading else ""
             warnings.append(
@@ -270,6 +275,7 @@ def slice_report(
                     piece = {s: piece[s][cut:] for s in scripts}
                 prose = any(mark in piece["zh-Hans"] for mark in PROSE_MARKS) or lead is not None
                 paragraphs.append(Paragraph(_next_id(section_id, "p" if prose else "n", counts), piece, lead))
+        taken.add(section_id)
         if paragraphs or draft.heading:
             sections.append(
                 Section(section_id, draft.level, draft.number, draft.heading, tuple(paragraphs), str(ordinal))
