@@ -19,6 +19,7 @@ def test_the_benchmark_runs_and_reports_each_figure(tmp_path: Path) -> None:
     assert 0 < result["our_share_of_full_build"] < 1
     assert [edit["reports_processed"] for edit in result["one_report_edits"]] == [1, 1, 1]
     assert result["one_report_edit_own_process_s"] > 0 and result["own_process_reports_processed"] == 1
+    assert result["one_report_edit_site_visible"] and result["preview_edit_visible"], "the edited pages updated"
     page = docs.read_text(encoding="utf-8")
     assert "| 7 |" in page and "Targets at N = 7" in page
     assert "old figures" not in page and page.endswith("\n## Where the time goes\n\nanalysis\n")

@@ -109,8 +109,11 @@ class Laps:
             self.timings[name] = self.timings.get(name, 0.0) + time.perf_counter() - start
 
 
-def build(project: Project, strict: bool = False, site: bool = True, force: bool = False) -> BuildOutcome:
-    """Run every stage; with `site`, finish with MkDocs into build/site. One build at a time holds build/.lock."""
+def build(
+    project: Project, strict: bool = False, site: bool = True, force: bool = False, search: bool = True
+) -> BuildOutcome:
+    """Run every stage; with `site`, finish with MkDocs into build/site (and the search index, with `search`).
+    One build at a time holds build/.lock."""
     laps = Laps()
     with build_lock(project.build):
         clean_leftovers(project.site)
@@ -125,7 +128,9 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
                 warnings = laps("check", check, model, index, strict)
                 pages = laps("render", render, project, model, index)
                 synced = laps("write", write, project, memo, pages, data_files(project, model))
-            site_files = laps("publish", publish, project, model.corpus, snapshot, laps.timings) if site else None
+            site_files = (
+                laps("publish", publish, project, model.corpus, snapshot, laps.timings, search) if site else None
+            )
         finally:
             memo.close()
     return BuildOutcome(
@@ -279,12 +284,18 @@ def write(project: Project, memo: Memo, rendered: Rendered, files: dict[str, byt
     return synced
 
 
-def publish(project: Project, corpus: Corpus, snapshot: Snapshot, timings: dict[str, float]) -> SyncResult:
-    """MkDocs into build/site, swapped in whole; the stamp says which inputs the site was published from."""
+def publish(
+    project: Project, corpus: Corpus, snapshot: Snapshot, timings: dict[str, float], search: bool = True
+) -> SyncResult:
+    """MkDocs into build/site, swapped in whole (MkDocs renders only the pages that changed); the stamp says
+    which inputs the site was published from, and is left out when the search index was not written."""
     stamp = project.build / ".fingerprint"
     stamp.unlink(missing_ok=True)
-    site_files = run_mkdocs(project.mkdocs_config, project.pages, project.site, nav=nav(corpus), timings=timings)
-    stamp.write_text(snapshot.fingerprint)
+    site_files = run_mkdocs(
+        project.mkdocs_config, project.pages, project.site, nav=nav(corpus), search=search, timings=timings
+    )
+    if search:
+        stamp.write_text(snapshot.fingerprint)
     return site_files
 
 

@@ -23,7 +23,6 @@ import os
 import re
 import secrets
 import shutil
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -77,22 +76,6 @@ def on_page_content(content: str, page: Any, **_: Any) -> str:
     return _PLACEHOLDER.sub(lambda m: blocks[int(m.group(1))], content)
 
 
-def on_pre_build(config: Any, **_: Any) -> None:
-    """Under `digest serve`, run the pipeline before each rebuild so edited inputs reach the pages."""
-    root = os.environ.get("DIGEST_SERVE_ROOT")
-    if not root:
-        return
-    from digest.build import build
-    from digest.errors import DigestError
-    from digest.project import Project
-
-    try:
-        print(build(Project(Path(root)), site=False).describe(), file=sys.stderr)
-    except DigestError as exc:
-        for problem in exc.problems:
-            print(problem, file=sys.stderr)
-
-
 TEXT_META = ("title", "description", "author", "subtitle")
 
 
@@ -114,9 +97,17 @@ def on_post_build(config: Any, **_: Any) -> None:
     default = i18n.default_language
     stash = site / ".404.default.html"
     if language == default:
-        shutil.copyfile(page, stash)
+        _copy_anew(page, stash)
     else:
         (site / language).mkdir(parents=True, exist_ok=True)
-        shutil.copyfile(page, site / language / "404.html")
+        _copy_anew(page, site / language / "404.html")
     if language == list(i18n.build_languages)[-1] and stash.exists():
-        shutil.move(stash, page)
+        os.replace(stash, page)
+
+
+def _copy_anew(source: Path, target: Path) -> None:
+    """A new file, never a write into the old one: the site MkDocs builds into shares its unchanged files
+    with the published site as hard links (publish/incremental.py)."""
+    tmp = target.with_name(target.name + ".tmp")
+    shutil.copyfile(source, tmp)
+    os.replace(tmp, target)

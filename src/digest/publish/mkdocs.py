@@ -75,35 +75,41 @@ class _Collect(logging.Handler):
 DEFAULT_EPOCH = "1767225600"  # 2026-01-01: the date a build claims unless SOURCE_DATE_EPOCH says otherwise
 
 
-def keep_unchanged(staging: Path, site_dir: Path) -> SyncResult:
+def keep_unchanged(staging: Path, site_dir: Path, output: Path | None = None) -> SyncResult:
     """Where a freshly built file equals the one already published, use the published file itself.
 
     Unchanged pages keep their inode and modification time through the swap, so a rebuild visibly
-    rewrites only what changed, and a mirror or server cache sees only real changes.
+    rewrites only what changed, and a mirror or server cache sees only real changes. A file that is the
+    published one already (a hard link MkDocs did not rewrite) is not read. With `output` (the folder
+    `staging` was linked from), a kept file is linked there too, so the next build need not read it.
     """
     written, unchanged = [], []
     fresh = set()
-    for path in sorted(staging.rglob("*")):
-        if not path.is_file():
-            continue
-        rel = path.relative_to(staging).as_posix()
-        fresh.add(rel)
-        old = site_dir / rel
-        if old.is_file() and old.stat().st_size == path.stat().st_size and filecmp.cmp(old, path, shallow=False):
-            link = path.with_name(path.name + ".keep")
-            os.link(old, link)
-            os.replace(link, path)
-            unchanged.append(rel)
-        else:
-            written.append(rel)
+    for top, _dirs, names in os.walk(staging):
+        for name in names:
+            path = Path(top, name)
+            rel = path.relative_to(staging).as_posix()
+            fresh.add(rel)
+            old = site_dir / rel
+            try:
+                was, new = old.stat(), path.stat()
+            except (FileNotFoundError, NotADirectoryError):
+                written.append(rel)
+                continue
+            if (was.st_ino, was.st_dev) == (new.st_ino, new.st_dev):
+                unchanged.append(rel)
+            elif was.st_size == new.st_size and filecmp.cmp(old, path, shallow=False):
+                for place in (path, *([output / rel] if output else [])):
+                    link = place.with_name(place.name + ".keep")
+                    os.link(old, link)
+                    os.replace(link, place)
+                unchanged.append(rel)
+            else:
+                written.append(rel)
     removed = []
     if site_dir.is_dir():
-        removed = sorted(
-            p.relative_to(site_dir).as_posix()
-            for p in site_dir.rglob("*")
-            if p.is_file() and p.relative_to(site_dir).as_posix() not in fresh
-        )
-    return SyncResult(tuple(written), tuple(sorted(unchanged)), tuple(removed))
+        removed = sorted(rel for rel, _ in files_under(site_dir) if rel not in fresh)
+    return SyncResult(tuple(sorted(written)), tuple(sorted(unchanged)), tuple(removed))
 
 
 def run_mkdocs(
@@ -114,9 +120,11 @@ def run_mkdocs(
     nav: list[Any] | None = None,
     search: bool = True,
     timings: dict[str, float] | None = None,
+    incremental: bool = True,
 ) -> SyncResult:
-    """Build the site aside, index it for search (unless `search` is false), and swap it in: a failed build
-    leaves the previous site untouched. `timings` receives the seconds MkDocs and the index took.
+    """Build the site, index it for search (unless `search` is false), and swap it in: a failed build
+    leaves the previous site untouched. `timings` receives the seconds MkDocs and the index took. With `incremental`, MkDocs renders only the pages whose Markdown
+    changed when nothing else did (publish/incremental.py); the site is the same, byte for byte.
 
     Builds are reproducible: MkDocs dates the sitemap from SOURCE_DATE_EPOCH, set to a fixed day unless
     the caller sets it.
@@ -126,32 +134,57 @@ def run_mkdocs(
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
+    from digest.publish.incremental import (
+        Incremental,
+        OutputState,
+        compiled_templates,
+        dirty_build,
+        link_tree,
+        private_output,
+        shape,
+    )
+
     os.environ.setdefault("NO_MKDOCS_2_WARNING", "1")
     site_dir.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
+    output = private_output(site_dir)
     collector = _Collect()
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     started = time.perf_counter()
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
-            overrides: dict[str, Any] = {"docs_dir": str(docs_dir), "site_dir": str(staging), "strict": strict}
+            overrides: dict[str, Any] = {"docs_dir": str(docs_dir), "site_dir": str(output), "strict": strict}
             if nav is not None:
                 overrides["nav"] = nav
             config = load_config(config_file=str(config_file), **overrides)
-            config.plugins.on_startup(command="build", dirty=False)
+            now = shape(config, docs_dir, nav, strict)
+            last = OutputState.read(output) if incremental and output.is_dir() else None
+            dirty = last is not None and last.shape == now
+            OutputState.forget(output)
+            if not dirty:
+                shutil.rmtree(output, ignore_errors=True)
+            since = started_ns(output)
+            plugin = Incremental(
+                last.started_ns if last and dirty else None,
+                last.titles if last else {},
+                compiled_templates(site_dir),
+            )
+            config.plugins["digest-incremental"] = plugin
+            config.plugins.on_startup(command="build", dirty=dirty)
             try:
-                mkdocs_build(config)
+                with dirty_build(dirty):
+                    mkdocs_build(config, dirty=dirty)
             finally:
                 config.plugins.on_shutdown()
         built = time.perf_counter()
         if search:
-            build_index(staging)
+            shutil.rmtree(output / "search", ignore_errors=True)  # written whole, as new files
+            build_index(output)
+        OutputState(now, since, plugin.titles).write(output)
         if timings is not None:
             timings["mkdocs"] = built - started
             timings["search index"] = time.perf_counter() - built
     except (MkDocsException, SystemExit, OSError) as exc:
-        shutil.rmtree(staging, ignore_errors=True)
         problems = [Problem(str(config_file), f"MkDocs: {m}") for m in collector.messages] or [
             machine_fault(exc, site_dir)
             if isinstance(exc, OSError)
@@ -160,14 +193,28 @@ def run_mkdocs(
         raise DigestError(problems) from exc
     finally:
         logger.removeHandler(collector)
+    staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
-        changes = keep_unchanged(staging, site_dir)
+        link_tree(output, staging)
+        changes = keep_unchanged(staging, site_dir, output)
         publishable(staging)
         swap_in(staging, site_dir)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return changes
+
+
+def started_ns(output: Path) -> int:
+    """The file system's clock as MkDocs starts: a source written from here on has at least this
+    modification time, so the next build sees it as changed."""
+    output.mkdir(parents=True, exist_ok=True)
+    probe = output.with_name(output.name + ".clock")
+    probe.write_bytes(b"")
+    try:
+        return probe.stat().st_mtime_ns
+    finally:
+        probe.unlink()
 
 
 def publishable(folder: Path) -> None:

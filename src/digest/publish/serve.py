@@ -1,34 +1,45 @@
-"""`digest serve`: a live preview that regenerates what changed and reloads the browser.
+"""`digest serve`: a live preview that rebuilds what changed and reloads the browser.
 
-MkDocs' own server serves and reloads. It is told to watch every input of the pipeline (raw reports,
-sidecars, data, glossary, translations, content, templates); on each change it rebuilds, and the
-`on_pre_build` hook in publish/hooks.py first runs the pipeline, which rewrites only the pages whose
-content changed.
+It is `digest build` on every change of an input (raw reports, sidecars, data, glossary, translations,
+content, templates, locales, docs, overrides, mkdocs.yml), served from build/site by MkDocs' live-reload
+server: the pipeline rewrites only the pages whose content changed, MkDocs renders only those
+(publish/incremental.py), and the new site is swapped in whole before the browser is told to reload. The
+search index is not rebuilt on each change (it is the slowest part and a preview is for reading): search
+in the preview finds what it found at the last `digest build`, which writes the index again.
 """
 
 from __future__ import annotations
 
-import os
+import sys
 
+from digest.errors import DigestError
 from digest.project import Project
 
 INPUTS = ("source_texts", "data", "glossary", "translations", "content", "templates", "locales", "docs", "overrides")
-SERVE_ROOT = "DIGEST_SERVE_ROOT"
 
 
 def serve(project: Project, host: str = "127.0.0.1", port: int = 8000) -> None:
-    from mkdocs.commands.serve import serve as mkdocs_serve
+    from mkdocs.livereload import LiveReloadServer
 
-    from digest.build import build, nav
-    from digest.slice.gather import gather
+    from digest.build import build
 
-    build(project, site=False)
-    os.environ[SERVE_ROOT] = str(project.root)
-    mkdocs_serve(
-        config_file=str(project.mkdocs_config),
-        livereload=True,
-        watch=[str(project.root / name) for name in INPUTS if (project.root / name).exists()],
-        open_in_browser=False,
-        dev_addr=f"{host}:{port}",
-        nav=nav(gather(project)),
-    )
+    def rebuild() -> None:
+        try:
+            print(build(project, search=False).describe(), file=sys.stderr, flush=True)
+        except DigestError as exc:  # the error is shown; the last good site stays served
+            for problem in exc.problems:
+                print(problem, file=sys.stderr, flush=True)
+
+    rebuild()
+    server = LiveReloadServer(builder=rebuild, host=host, port=port, root=str(project.site))
+    for name in INPUTS:
+        if (project.root / name).exists():
+            server.watch(str(project.root / name))
+    server.watch(str(project.mkdocs_config), recursive=False)
+    print(f"Serving {project.site} at {server.url}", file=sys.stderr, flush=True)
+    try:
+        server.serve()  # type: ignore[no-untyped-call]
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.shutdown()

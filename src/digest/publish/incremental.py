@@ -1,0 +1,232 @@
+"""MkDocs, rebuilding only the pages that changed.
+
+MkDocs builds into a private folder kept from build to build (`private_output`); build/site is a hard-linked
+copy of it swapped in whole, so it is never half-written. A build is full (the folder emptied, every page
+rendered) unless everything a page takes from outside its own Markdown is as it was at the last complete
+build: the configuration, the navigation, the set of source files, the theme overrides, the hooks, the
+versions of MkDocs, its theme and plugins (`shape`). Then MkDocs runs in its `dirty` mode with our own
+decision of what is dirty (`Incremental`): a page whose source was written since the last build began, or
+whose output is missing. Our build writes a Markdown file only when its bytes change, so a modification
+time means a change.
+
+Two things MkDocs' own `--dirty` gets wrong are handled here. A page not read has no title, and titles of
+the pages in the navigation are drawn on every page: those pages are always read (not written unless they
+changed), and if a title differs from the last build's, every page of that language is written again.
+And mkdocs-static-i18n builds the other languages with `dirty` taken from the command line: it is given
+ours.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import logging
+import os
+import shutil
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from mkdocs import utils
+from mkdocs.commands.build import _populate_page
+from mkdocs.plugins import BasePlugin, event_priority
+
+from digest.inputs import file_bytes, files_under
+from digest.memo import fingerprint
+
+PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "markdown", "pymdown-extensions", "jinja2")
+Titles = dict[str, list[list[str]]]
+
+
+def private_output(site_dir: Path) -> Path:
+    """Where MkDocs builds, beside the site; never served."""
+    return site_dir.with_name(f".{site_dir.name}.mkdocs")
+
+
+def compiled_templates(site_dir: Path) -> Path:
+    """Where the theme's compiled templates are kept between builds."""
+    return site_dir.with_name(f".{site_dir.name}.jinja")
+
+
+@dataclass(frozen=True)
+class OutputState:
+    """What the private output was last completely built from: its `shape`, when that build began reading
+    its sources (`started_ns`, the file system's clock), and the navigation's titles per language."""
+
+    shape: str
+    started_ns: int
+    titles: Titles
+
+    @staticmethod
+    def path(output: Path) -> Path:
+        return output.with_name(output.name + ".json")
+
+    @classmethod
+    def read(cls, output: Path) -> OutputState | None:
+        try:
+            data = json.loads(cls.path(output).read_text(encoding="utf-8"))
+            return cls(str(data["shape"]), int(data["started_ns"]), dict(data["titles"]))
+        except (OSError, ValueError, KeyError, TypeError):
+            return None
+
+    @classmethod
+    def forget(cls, output: Path) -> None:
+        """Before a build: if it fails half-way, the next one is full."""
+        cls.path(output).unlink(missing_ok=True)
+
+    def write(self, output: Path) -> None:
+        path = self.path(output)
+        tmp = path.with_name(path.name + ".tmp")
+        tmp.write_text(json.dumps(vars(self), sort_keys=True, ensure_ascii=False), encoding="utf-8")
+        os.replace(tmp, path)
+
+
+def shape(config: Any, docs_dir: Path, nav: list[Any] | None, strict: bool) -> str:
+    """The fingerprint of everything every page's HTML is made from, except each page's own Markdown and
+    the navigation's titles (see the module's docstring), with this publishing code itself (the memo's
+    code version leaves it out: it computes none of the pipeline's results)."""
+    config_file = Path(config.config_file_path)
+    publisher = [file_bytes(Path(__file__).with_name(name)) for name in ("incremental.py", "mkdocs.py")]
+    parts: list[object] = [
+        *publisher,
+        file_bytes(config_file),
+        repr(nav),
+        strict,
+        os.environ.get("SOURCE_DATE_EPOCH", ""),
+    ]
+    parts.append(sorted(rel for rel, _ in files_under(docs_dir)))
+    if config.theme.custom_dir:
+        parts += [(rel, path.read_bytes()) for rel, path in sorted(files_under(Path(config.theme.custom_dir)))]
+    for hook in config.hooks or ():
+        parts += [str(hook), file_bytes(config_file.parent / hook)]
+    for package in PACKAGES:
+        try:
+            parts.append((package, metadata.version(package)))
+        except metadata.PackageNotFoundError:
+            parts.append((package, None))
+    return fingerprint(*parts)
+
+
+def _language(config: Any) -> str:
+    i18n = config.plugins.get("i18n")
+    return str(getattr(i18n, "current_language", "")) if i18n is not None else ""
+
+
+class Incremental(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """Decides what MkDocs' `dirty` mode renders (`since` is None in a full build, which renders everything);
+    records the navigation's titles for the next build and counts the pages written."""
+
+    def __init__(self, since: int | None, titles: Titles, templates: Path) -> None:
+        super().__init__()
+        templates.mkdir(parents=True, exist_ok=True)
+        self.templates = str(templates)
+        self.since = since
+        self.old_titles = titles
+        self.titles: Titles = {}
+        self.written = 0
+        self._nav: Any = None
+        self._in_nav: set[str] = set()
+        self._reading = True
+        self._everything = since is None
+
+    def _changed(self, file: Any) -> bool:
+        if self._everything or file._content is not None or not os.path.exists(file.abs_dest_path):
+            return True
+        return self.since is None or os.stat(file.abs_src_path).st_mtime_ns >= self.since
+
+    def _is_modified(self, file: Any) -> Callable[[], bool]:
+        def is_modified() -> bool:
+            if not self._changed(file):
+                return self._reading and file.src_uri in self._in_nav
+            if file.is_documentation_page():
+                self.written += 0 if self._reading else 1
+            else:  # MkDocs copies over the old file in place: make it a new file, not the published one's link
+                with contextlib.suppress(FileNotFoundError):
+                    os.unlink(file.abs_dest_path)
+            return True
+
+        return is_modified
+
+    @event_priority(-1000)  # after mkdocs-static-i18n has made this language's files and navigation
+    def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
+        self._nav = nav
+        self._in_nav = {page.file.src_uri for page in nav.pages}
+        self._reading = True
+        self._everything = self.since is None
+        for file in files:
+            vars(file)["is_modified"] = self._is_modified(file)
+        return nav
+
+    @event_priority(-1000)  # every page is read now, none written yet
+    def on_env(self, env: Any, config: Any, files: Any) -> Any:
+        # The theme's templates compiled once, not once per language and build (Jinja checks each
+        # template's source against its compiled form).
+        env.bytecode_cache = jinja2.FileSystemBytecodeCache(self.templates)
+        language = _language(config)
+        self.titles[language] = [[page.url, str(page.title)] for page in self._nav.pages]
+        if self.since is not None and self.titles[language] != self.old_titles.get(language):
+            self._everything = True  # a title in the navigation changed: every page shows it
+            for file in files.documentation_pages():
+                if file.page is not None and file.page.markdown is None:
+                    _populate_page(file.page, config, files)
+        self._reading = False
+        if self.since is None:
+            self.written += len(files.documentation_pages())
+        return env
+
+
+class _DropDirtyWarning(logging.Filter):
+    """MkDocs warns that a dirty build makes inaccurate navigation; ours does not (see above), and in strict
+    mode the warning would stop the build."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return not record.getMessage().startswith("A 'dirty' build is being performed")
+
+
+def _anew(write: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
+    def write_anew(first: Any, output_path: str) -> None:
+        with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
+            os.unlink(output_path)
+        write(first, output_path)
+
+    return write_anew
+
+
+@contextlib.contextmanager
+def dirty_build(dirty: bool) -> Iterator[None]:
+    """While MkDocs runs: every file it writes is a new file (its writers open the old one 'wb', which would
+    write through a hard link into the published site), mkdocs-static-i18n builds the other languages with
+    our `dirty`, and the dirty-build warning is dropped."""
+    from mkdocs_static_i18n import plugin as i18n_plugin  # type: ignore[import-untyped]
+
+    saved = utils.write_file, utils.copy_file, i18n_plugin.build
+    build = i18n_plugin.build
+    logger = logging.getLogger("mkdocs.commands.build")
+    quiet = _DropDirtyWarning()
+    utils.write_file = _anew(utils.write_file)  # type: ignore[assignment]
+    utils.copy_file = _anew(utils.copy_file)  # type: ignore[assignment]
+    i18n_plugin.build = lambda config, **kwargs: build(config, **{**kwargs, "dirty": dirty})
+    logger.addFilter(quiet)
+    try:
+        yield
+    finally:
+        utils.write_file, utils.copy_file, i18n_plugin.build = saved
+        logger.removeFilter(quiet)
+
+
+def link_tree(source: Path, target: Path) -> None:
+    """`cp -al`: `target` gets every file of `source` as a hard link (a copy where links cannot be made)."""
+    for top, dirs, names in os.walk(source):
+        rel = os.path.relpath(top, source)
+        into = target / rel if rel != "." else target
+        into.mkdir(exist_ok=True)
+        for name in dirs:
+            (into / name).mkdir(exist_ok=True)
+        for name in names:
+            try:
+                os.link(os.path.join(top, name), into / name)
+            except OSError:
+                shutil.copy2(os.path.join(top, name), into / name)

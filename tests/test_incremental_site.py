@@ -1,0 +1,174 @@
+"""An incremental `digest build` publishes the site a clean build publishes, byte for byte, while MkDocs
+renders only the pages that changed (publish/incremental.py).
+
+Each case edits a built project, rebuilds it incrementally, and compares build/site file by file with a
+clean build: of the whole project (a report edited), or of MkDocs and the search index over the same
+generated pages (the pipeline's own incremental rebuilds are compared with clean ones in test_build.py).
+"""
+
+from __future__ import annotations
+
+import re
+import shutil
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from conftest import copy_project
+from digest.bench import REGIONS, SIDECAR
+from digest.build import build, nav
+from digest.project import Project
+from digest.publish.incremental import private_output
+from digest.publish.mkdocs import run_mkdocs
+from digest.slice.gather import gather
+
+SENTENCE = "新增一段，用于检验增量重建。"
+
+
+def contents(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def mtimes(folder: Path) -> dict[str, int]:
+    """Each page's modification time: a page MkDocs writes again has a new one."""
+    return {p.relative_to(folder).as_posix(): p.stat().st_mtime_ns for p in folder.rglob("*.html")}
+
+
+def assert_same_site(incremental: Path, clean: Path) -> None:
+    built, expected = contents(incremental), contents(clean)
+    assert sorted(built) == sorted(expected), "the same files"
+    differing = [rel for rel in expected if built[rel] != expected[rel]]
+    assert not differing, f"{len(differing)} files differ from a clean build, e.g. {differing[:5]}"
+
+
+def clean_mkdocs(project: Project, target: Path) -> Path:
+    """MkDocs and the search index from nothing, over the pages the incremental build published from."""
+    run_mkdocs(project.mkdocs_config, project.pages, target / "site", nav=nav(gather(project)), incremental=False)
+    return target / "site"
+
+
+@pytest.fixture
+def built_copy(built_project: Path, tmp_path: Path) -> Path:
+    target = tmp_path / "project"
+    shutil.copytree(built_project, target, symlinks=True)
+    return target
+
+
+def rebuild(project_dir: Path) -> tuple[Project, dict[str, int], dict[str, int]]:
+    """Build again; the modification times of the private output's pages before and after."""
+    project = Project(project_dir)
+    before = mtimes(private_output(project.site))
+    build(project)
+    return project, before, mtimes(private_output(project.site))
+
+
+def test_a_report_edit_renders_its_pages_and_publishes_the_clean_site(built_copy: Path, tmp_path: Path) -> None:
+    raw = sorted((built_copy / "source_texts").glob("*.txt"))[1]
+    report_id = re.search(r"^id: (\S+)", raw.with_suffix(".yml").read_text(encoding="utf-8"), re.M)
+    assert report_id
+    raw.write_bytes(raw.read_bytes() + (SENTENCE + "\n").encode())
+    project, before, after = rebuild(built_copy)
+    page = project.site / "zh" / "reports" / report_id.group(1) / "index.html"
+    assert SENTENCE in page.read_text(encoding="utf-8"), "the edited page shows the new sentence"
+    rendered = {rel for rel in after if before.get(rel) != after[rel]}
+    assert f"zh/reports/{report_id.group(1)}/index.html" in rendered
+    assert len(rendered) < len(after) / 4, f"MkDocs rendered {len(rendered)} of {len(after)} pages"
+    fresh = copy_project(tmp_path / "fresh")
+    shutil.copy(raw, fresh / "source_texts" / raw.name)
+    build(Project(fresh))
+    assert_same_site(project.site, fresh / "build" / "site")
+
+
+def _add_report(root: Path) -> None:
+    seed = sorted((root / "source_texts").glob("*.txt"))[0]
+    lines = [line for line in seed.read_text(encoding="utf-8").splitlines() if line.strip()]
+    (root / "source_texts" / "zz-added.txt").write_text("\n".join(lines[:2] + lines[-8:]) + "\n", encoding="utf-8")
+    (root / "source_texts" / "zz-added.yml").write_text(
+        SIDECAR.format(id="zz-added", file="zz-added.txt", n=1, region=REGIONS[0], script="zh-Hans"), encoding="utf-8"
+    )
+
+
+def _remove_report(root: Path) -> None:
+    for path in (root / "source_texts").glob("zz-added.*"):
+        path.unlink()
+
+
+def _edit_template(root: Path) -> None:
+    template = root / "templates" / "report.md.j2"
+    text = template.read_text(encoding="utf-8")
+    template.write_text(text.replace('<table class="report-meta">', '<table class="report-meta edited">', 1))
+
+
+def _edit_glossary(root: Path) -> None:
+    entry = root / "glossary" / "auxiliary-police.yml"
+    text = entry.read_text(encoding="utf-8")
+    entry.write_text(text.replace("staff hired on contract", "people hired on contract", 1), encoding="utf-8")
+
+
+def _rename_theme(root: Path) -> None:
+    """A theme's name is a title in every page's navigation."""
+    themes = root / "data" / "themes.yml"
+    text = themes.read_text(encoding="utf-8")
+    themes.write_text(text.replace("Grassroots governance and the", "Grassroots rule and the", 1), encoding="utf-8")
+
+
+@pytest.mark.parametrize(
+    "changes",
+    [[_add_report, _remove_report], [_edit_template], [_edit_glossary], [_rename_theme]],
+    ids=["add-then-remove-a-report", "template", "glossary-entry", "navigation-title"],
+)
+def test_an_incremental_site_is_the_clean_site(
+    built_copy: Path, tmp_path: Path, changes: list[Callable[[Path], None]]
+) -> None:
+    for step, change in enumerate(changes):
+        change(built_copy)
+        project, before, after = rebuild(built_copy)
+        assert {rel for rel in after if before.get(rel) != after[rel]}, "something was rendered"
+        assert_same_site(project.site, clean_mkdocs(project, tmp_path / f"clean-{step}"))
+
+
+def _english_page(markdown: str) -> str:
+    """build/pages/a/b.en.md is published as a/b/index.html, a/index.en.md as a/index.html."""
+    stem = markdown.removesuffix(".en.md")
+    return (
+        "index.html"
+        if stem == "index"
+        else stem.removesuffix("index") + ("" if stem.endswith("index") else "/") + "index.html"
+    )
+
+
+def test_a_navigation_title_change_reaches_pages_whose_markdown_did_not_change(built_copy: Path) -> None:
+    """Pages show the renamed theme in their navigation though their own Markdown does not name it."""
+    _rename_theme(built_copy)
+    project, _, _ = rebuild(built_copy)
+    name = "Grassroots rule and the"
+    named = {
+        _english_page(rel)
+        for rel, data in contents(project.pages).items()
+        if rel.endswith(".en.md") and name.encode() in data
+    }
+    shown = {rel for rel, data in contents(project.site).items() if rel.endswith(".html") and name.encode() in data}
+    assert shown - named - {"404.html"}, (
+        "a page shows the new name only through its navigation (404.html is always rendered)"
+    )
+
+
+def test_unchanged_published_files_are_never_written_through(built_copy: Path) -> None:
+    """The private output and build/site share unchanged files as hard links; a page MkDocs renders again
+    is a new file, so the site published before the build stays as it was until the swap."""
+    project = Project(built_copy)
+    site = project.site
+    kept = site.with_name("kept")
+    shutil.copytree(site, kept)
+    report = sorted(site.glob("zh/reports/*/index.html"))[0].relative_to(site).as_posix()
+    held = {rel: (site / rel).open("rb") for rel in (report, "404.html", "zh/404.html", "sitemap.xml")}
+    try:
+        _edit_template(built_copy)
+        build(project)
+        for rel, handle in held.items():
+            assert handle.read() == (kept / rel).read_bytes(), f"{rel} as published before, through its open file"
+        assert (site / report).read_bytes() != (kept / report).read_bytes(), "the page was rendered again"
+    finally:
+        for handle in held.values():
+            handle.close()
