@@ -15,7 +15,6 @@ from pathlib import Path
 
 import pytest
 
-from conftest import copy_project
 from digest.bench import REGIONS, SIDECAR
 from digest.build import build, nav
 from digest.project import Project
@@ -74,8 +73,8 @@ def test_a_report_edit_renders_its_pages_and_publishes_the_clean_site(built_copy
     rendered = {rel for rel in after if before.get(rel) != after[rel]}
     assert f"zh/reports/{report_id.group(1)}/index.html" in rendered
     assert len(rendered) < len(after) / 4, f"MkDocs rendered {len(rendered)} of {len(after)} pages"
-    fresh = copy_project(tmp_path / "fresh")
-    shutil.copy(raw, fresh / "source_texts" / raw.name)
+    fresh = tmp_path / "fresh"
+    shutil.copytree(built_copy, fresh, ignore=shutil.ignore_patterns("build"), symlinks=True)
     build(Project(fresh))
     assert_same_site(project.site, fresh / "build" / "site")
 

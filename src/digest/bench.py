@@ -79,9 +79,13 @@ EDIT = "新增一段，用于测量增量重建。\n"  # "A new paragraph, to me
 PREVIEW_EDIT = "新增一段，用于测量实时预览。\n"  # "A new paragraph, to measure the live preview."
 
 
-def _shows(project_dir: Path, report_id: str, sentence: str) -> bool:
-    """Whether the report's Simplified Chinese page in build/site shows the sentence."""
-    page = project_dir / "build" / "site" / "zh" / "reports" / report_id / "index.html"
+def _shows(project_dir: Path, raw: Path, sentence: str) -> bool:
+    """Whether the Simplified Chinese page of the report of `raw` (its id read from the sidecar) shows the
+    sentence in build/site."""
+    found = re.search(r"^id: *['\"]?([^'\"\s]+)", raw.with_suffix(".yml").read_text(encoding="utf-8"), re.M)
+    if not found:
+        return False
+    page = project_dir / "build" / "site" / "zh" / "reports" / found.group(1) / "index.html"
     return page.is_file() and sentence in page.read_text(encoding="utf-8")
 
 
@@ -181,7 +185,7 @@ def measure(project_dir: Path) -> dict[str, Any]:
     )
     edit_visible_seconds = time.perf_counter() - started
     site_written = re.search(r"site files: (\d+) written", site_run.stdout)
-    visible = _shows(project_dir, raw.stem, "用于测量增量重建")
+    visible = _shows(project_dir, raw, "用于测量增量重建")
     # And as the live preview rebuilds (`digest serve`: in its process, no search index) after one more edit.
     raw = raws[len(raws) // 5]
     raw.write_bytes(raw.read_bytes() + PREVIEW_EDIT.encode())
@@ -189,7 +193,7 @@ def measure(project_dir: Path) -> dict[str, Any]:
     with contextlib.redirect_stderr(io.StringIO()):
         preview = build(project, search=False)
     preview_seconds = time.perf_counter() - started
-    preview_visible = _shows(project_dir, raw.stem, "用于测量实时预览")
+    preview_visible = _shows(project_dir, raw, "用于测量实时预览")
     queries = {}
     for lang in ("zh", "zh-Hant", "en"):
         for phrase in QUERIES:
