@@ -220,13 +220,21 @@ class Memo:
         progress: Progress | None = None,
         parallel_from: int | None = None,
         chunk: int = 8,
+        batch: Callable[[list[tuple[Any, ...]]], list[R]] | None = None,
     ) -> list[Hashed[R]]:
         """The task's result for each call, the kept ones looked up at once; with `parallel_from`, that many
-        calls to compute or more are spread over every core (the task and its inputs must then pickle)."""
+        calls to compute or more are spread over every core (the task and its inputs must then pickle).
+        `batch`, if given, computes all the missing calls at once instead (its results must be what the task
+        would return: it is how a task made of smaller ones reuses theirs, as term matching reuses each
+        unchanged paragraph's matches within an edited report)."""
         names = [fingerprint(job.name, *args) for args in calls]
         found = self._get_many(job, names)
         todo = [index for index, name in enumerate(names) if name not in found]
         done = len(calls) - len(todo)
+        if batch is not None:
+            if todo:
+                self._collect(job, names, [todo], [batch([calls[i] for i in todo])], found, done, len(calls), None)
+            return [Hashed(found[name], name) for name in names]
         if progress and todo:
             progress(done, len(calls))
         cores = os.cpu_count() or 1
