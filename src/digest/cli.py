@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from digest.errors import DigestError, Problem, display_path, machine_fault
+from digest.lock import build_lock
 from digest.project import Project
 
 
@@ -41,9 +42,11 @@ def cmd_normalize(args: argparse.Namespace) -> int:
             _report_problems(report.warnings(), strict=False)
         if args.strict and report.warnings():
             raise DigestError(report.warnings())
-        for path in write_normalized(report, project.normalized):
-            if not args.report:
-                print(f"wrote {display_path(path)}")
+    with build_lock(project.build):  # build/normalized is a build's output too
+        for report in reports:
+            for path in write_normalized(report, project.normalized):
+                if not args.report:
+                    print(f"wrote {display_path(path)}")
     return 0
 
 
@@ -140,12 +143,13 @@ def cmd_translate(args: argparse.Namespace) -> int:
     project = _project(args)
     corpus = gather(project)
     if args.action == "update":
-        for report_id, report in sorted(corpus.reports.items()):
-            path = catalog_path(project.translations, report_id)
-            catalog, counts = update(report, read_catalog(path) if path.exists() else None)
-            changed = write_catalog(catalog, path)
-            summary = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
-            print(f"{display_path(path)}: {summary}{'' if changed else ' (unchanged)'}")
+        with build_lock(project.build):  # a build must not read a catalog half-written
+            for report_id, report in sorted(corpus.reports.items()):
+                path = catalog_path(project.translations, report_id)
+                catalog, counts = update(report, read_catalog(path) if path.exists() else None)
+                changed = write_catalog(catalog, path)
+                summary = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
+                print(f"{display_path(path)}: {summary}{'' if changed else ' (unchanged)'}")
         return 0
     if args.action == "status":
         print(f"{'report':32} {'units':>6} {'translated':>11} {'fuzzy':>6} {'untranslated':>13}")
