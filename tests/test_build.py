@@ -47,10 +47,17 @@ def test_noop_rebuild_does_no_work_and_writes_nothing(built_copy: Path) -> None:
 
 
 def test_one_report_edit_touches_only_its_pages_and_what_aggregates_it(built_copy: Path) -> None:
+    normalized = built_copy / "build" / "normalized"
+    before = snapshot(normalized)
     raw = built_copy / "source_texts" / "003_cacb8ca68be18fb9.txt"
     raw.write_bytes(raw.read_bytes().replace("一天晚上8时许".encode(), "一天晚上9时许".encode()))
     outcome = build(Project(built_copy), site=False)
     assert outcome.processed == 1 and outcome.reports == 5
+    after = snapshot(normalized)
+    assert after.keys() == before.keys()
+    rewritten = {name for name in after if after[name] != before[name]}
+    assert "xian-prevention-control-2021.zh-Hans.txt" in rewritten
+    assert all(name.startswith("xian-prevention-control-2021.") for name in rewritten), sorted(rewritten)
     changed = set(outcome.pages.written)
     assert {f"reports/xian-prevention-control-2021.{lang}.md" for lang in ("en", "zh", "zh-Hant")} <= changed
     allowed = re.compile(r"^(reports/xian-prevention-control-2021|themes/|glossary/|index|downloads/)")
@@ -68,6 +75,13 @@ def test_a_glossary_edit_rerenders_only_pages_that_use_it(built_copy: Path) -> N
     changed = {p.rsplit(".", 2)[0] for p in outcome.pages.written if p.endswith(".md")}
     assert "glossary/two-cards" in changed
     assert "reports/gansu-fengqiao-2021" not in changed  # 两卡 is not in the Gansu report
+    pages = built_copy / "build" / "pages"
+    showing = {
+        p.relative_to(pages).as_posix()
+        for p in pages.rglob("*")
+        if p.is_file() and b"SIM and bank cards" in p.read_bytes()
+    }
+    assert set(outcome.pages.written) == showing  # every page that shows the entry, and no other
 
 
 def test_incremental_rebuilds_write_what_a_clean_build_writes(built_copy: Path, tmp_path: Path) -> None:
