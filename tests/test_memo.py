@@ -9,6 +9,8 @@ import os
 import pickle
 import shutil
 import sqlite3
+import subprocess
+import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -511,3 +513,27 @@ def test_keys_are_equal_exactly_when_the_inputs_are(one: list[object], other: li
 @given(st.lists(plain, max_size=3), plain)
 def test_shared_parts_hashed_once_give_the_same_key(shared: list[object], last: object) -> None:
     assert fingerprints(*shared)(last) == fingerprint(*shared, last)
+
+
+SAMPLES = """
+from digest.memo import Hashed
+from digest.slice.themes import Theme
+SAMPLES = [
+    "枫桥经验", b"\\x00\\xff", 3, 2.5, None, (1, ("a", b"b")), {"zh-Hans": "派出所", "en": "police station"},
+    Theme("station-reform", {"en": "Reform", "zh-Hans": "改革"}, "…", {"派出所": 1.0, "一室两队": 3.0}),
+    Hashed(object(), "made from a file"),
+]
+"""
+
+
+def test_keys_are_the_same_in_every_process() -> None:
+    """A later build is a new process, with another hash seed: the kinds of input the tasks take (text,
+    bytes, numbers, tuples, dicts, frozen dataclasses, `Hashed`) must key the same there."""
+    program = SAMPLES + "from digest.memo import fingerprint\nprint([fingerprint(s) for s in SAMPLES])"
+    namespace: dict[str, object] = {}
+    exec(SAMPLES, namespace)
+    here = [fingerprint(sample) for sample in namespace["SAMPLES"]]  # type: ignore[attr-defined]
+    for seed in ("0", "4242"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, check=True)
+        assert out.stdout.strip() == repr(here)

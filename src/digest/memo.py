@@ -6,9 +6,10 @@ task's name, the code, and the hash of every input. The same call with the same 
 process or a later build) returns the kept result without running the task. Nothing else in the package
 computes a key: stages and page builders declare what they read by what they pass in.
 
-- An input is plain data (hashed by its `repr`: strings, numbers, tuples, frozen dataclasses) or a
-  `Hashed` value, which carries the hash of what it was made from, so a large value (a sliced report) is
-  never hashed again and a result passed on to the next task is keyed by the trace that made it.
+- An input is plain data (hashed by its `repr`: strings, numbers, tuples, frozen dataclasses; never a set,
+  whose `repr` changes order with the process's hash seed) or a `Hashed` value, which carries the hash of
+  what it was made from, so a large value (a sliced report) is never hashed again and a result passed on
+  to the next task is keyed by the trace that made it.
 - The code version is a hash of the package's source: a change to the code invalidates every result
   (coarse but never stale; a finer one would have to know which module each task really uses).
 - Results live in one SQLite file (a thousand small results cost one write), plus this process's memory,
