@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -119,13 +120,24 @@ def test_missing_ledgers_are_made_again_from_the_raw_files(built_copy: Path) -> 
     assert {p.name: p.read_bytes() for p in normalized.iterdir()} == before
 
 
-def test_a_damaged_cache_costs_time_not_correctness(built_copy: Path) -> None:
+def _zero_pages(data: bytes) -> bytes:
+    """The store with every page but the first and last zeroed: SQLite opens it and finds it malformed
+    only when a query reaches those pages."""
+    return data[:4096] + bytes(len(data) - 8192) + data[-4096:]
+
+
+@pytest.mark.parametrize(
+    "damage", [lambda data: b"not a database" * 100, _zero_pages], ids=["not a database", "pages zeroed"]
+)
+def test_a_damaged_cache_costs_time_not_correctness(built_copy: Path, damage: Callable[[bytes], bytes]) -> None:
     pages = built_copy / "build" / "pages"
     before = {k: v[0] for k, v in snapshot(pages).items()}
-    (built_copy / "build" / "cache.sqlite").write_bytes(b"not a database" * 100)
+    store = built_copy / "build" / "cache.sqlite"
+    store.write_bytes(damage(store.read_bytes()))
     outcome = build(Project(built_copy), site=False)
     assert outcome.processed == 5
     assert {k: v[0] for k, v in snapshot(pages).items()} == before
+    assert build(Project(built_copy), site=False).processed == 0, "the store works again"
 
 
 def test_two_clean_builds_are_byte_identical(built_project: Path, tmp_path: Path) -> None:
