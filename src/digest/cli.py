@@ -185,15 +185,15 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from digest.publish.serve import serve
+    from digest.serve import serve
 
     serve(_project(args), host=args.host, port=args.port)
     return 0
 
 
 def cmd_new_report(args: argparse.Namespace) -> int:
-    from digest.ingest.scaffold import scaffold
     from digest.normalize.steps import chrome_rules
+    from digest.scaffold import scaffold
 
     path = scaffold(Path(args.file), update=args.update, chrome=chrome_rules(_project(args).data / "chrome.yml"))
     print(f"{'updated' if args.update else 'wrote'} {display_path(path)}: check it, then run `digest normalize`")
