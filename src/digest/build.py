@@ -305,6 +305,7 @@ def nav(corpus: Corpus) -> list[Any]:
                 "about/downloads.md",
                 {"For translators": "translators.md"},
                 {"For maintainers": "maintainers.md"},
+                {"How it is built": "architecture.md"},
                 {"Errors and what they mean": "errors.md"},
                 {"The corpus JSON": "corpus-schema.md"},
                 {"Benchmark": "benchmark.md"},

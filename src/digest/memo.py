@@ -6,9 +6,10 @@ task's name, the code, and the hash of every input. The same call with the same 
 process or a later build) returns the kept result without running the task. Nothing else in the package
 computes a key: stages and page builders declare what they read by what they pass in.
 
-- An input is plain data (hashed by its `repr`: strings, numbers, tuples, frozen dataclasses) or a
-  `Hashed` value, which carries the hash of what it was made from, so a large value (a sliced report) is
-  never hashed again and a result passed on to the next task is keyed by the trace that made it.
+- An input is plain data (hashed by its `repr`: strings, numbers, tuples, frozen dataclasses; never a set,
+  whose `repr` changes order with the process's hash seed) or a `Hashed` value, which carries the hash of
+  what it was made from, so a large value (a sliced report) is never hashed again and a result passed on
+  to the next task is keyed by the trace that made it.
 - The code version is a hash of the package's source: a change to the code invalidates every result
   (coarse but never stale; a finer one would have to know which module each task really uses).
 - Results live in one SQLite file (a thousand small results cost one write), plus this process's memory,
@@ -177,6 +178,20 @@ class Output:
     produce: Callable[[], bytes | str]
 
 
+def _drop_unused(db: sqlite3.Connection, kind: str, used: set[str]) -> None:
+    stored = [name for (name,) in db.execute("SELECT name FROM results WHERE kind = ?", (kind,))]
+    db.executemany(
+        "DELETE FROM results WHERE kind = ? AND name = ?", [(kind, name) for name in stored if name not in used]
+    )
+
+
+def _commit(db: sqlite3.Connection, outputs: list[tuple[str, str]] | None) -> None:
+    if outputs is not None:
+        db.execute("DELETE FROM written")
+        db.executemany("INSERT INTO written VALUES (?, ?)", outputs)
+    db.commit()
+
+
 class Memo:
     """Tasks' results by key, in a SQLite file (or in this process only, with no path)."""
 
@@ -205,6 +220,8 @@ class Memo:
         db = sqlite3.connect(path, timeout=60)
         db.executescript(SCHEMA)
         db.commit()
+        db.execute("SELECT kind, name, value FROM results LIMIT 0")  # tables of another shape fail here
+        db.execute("SELECT path, name FROM written LIMIT 0")
         return db
 
     # --- running tasks ----------------------------------------------------------------------------------
@@ -229,7 +246,7 @@ class Memo:
         unchanged paragraph's matches within an edited report)."""
         names = [fingerprint(job.name, *args) for args in calls]
         found = self._get_many(job, names)
-        todo = [index for index, name in enumerate(names) if name not in found]
+        todo = list({name: index for index, name in enumerate(names) if name not in found}.values())  # equal calls once
         done = len(calls) - len(todo)
         if batch is not None:
             if todo:
@@ -279,26 +296,29 @@ class Memo:
         remembered = self.memory.setdefault(job.name, {})
         found = {name: remembered[name] for name in names if name in remembered}
         if len(found) < len(set(names)) and job.kept == "disk" and self.db is not None:
-            loaded: dict[str, Any] = {}
             with gc_paused():
-                self._load(job.name, [name for name in dict.fromkeys(names) if name not in found], loaded)
+                loaded = self._load(job.name, [name for name in dict.fromkeys(names) if name not in found])
             remembered.update(loaded)
             found.update(loaded)
         return found
 
-    def _load(self, kind: str, wanted: list[str], found: dict[str, Any]) -> None:
-        assert self.db is not None
-        for start in range(0, len(wanted), 900):
-            piece = wanted[start : start + 900]
-            marks = ",".join("?" * len(piece))
-            rows = self.db.execute(
-                f"SELECT name, value FROM results WHERE kind = ? AND name IN ({marks})", [kind, *piece]
-            )
-            for name, blob in rows:
-                try:
-                    found[name] = pickle.loads(blob)
-                except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-                    continue
+    def _load(self, kind: str, wanted: list[str]) -> dict[str, Any]:
+        def load(db: sqlite3.Connection) -> dict[str, Any]:
+            found: dict[str, Any] = {}
+            for start in range(0, len(wanted), 900):
+                piece = wanted[start : start + 900]
+                marks = ",".join("?" * len(piece))
+                rows = db.execute(
+                    f"SELECT name, value FROM results WHERE kind = ? AND name IN ({marks})", [kind, *piece]
+                )
+                for name, blob in rows:
+                    try:
+                        found[name] = pickle.loads(blob)
+                    except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+                        continue
+            return found
+
+        return self._sql(load, {})
 
     def _put(self, job: Task[Any], name: str, value: Any) -> None:
         remembered = self.memory.setdefault(job.name, {})
@@ -306,8 +326,23 @@ class Memo:
             remembered.clear()
         remembered[name] = value
         if job.kept == "disk" and self.db is not None:
-            blob = pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL)
-            self.db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", (job.name, name, blob))
+            row = (job.name, name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            self._sql(lambda db: db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", row), None)
+
+    def _sql(self, run: Callable[[sqlite3.Connection], T], otherwise: T) -> T:
+        """`run` on the store; should SQLite find the file damaged, the store starts afresh (the results it
+        held are made again: a damaged store only costs time) and `otherwise` is the answer."""
+        assert self.db is not None and self.path is not None
+        try:
+            return run(self.db)
+        except sqlite3.DatabaseError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+                raise  # a fault of the machine (disk full, read-only, locked): the build must say so
+            self.db.close()
+            self.path.unlink(missing_ok=True)
+            self.memory.clear()
+            self.db = self._open(self.path)
+            return otherwise
 
     # --- outputs on disk --------------------------------------------------------------------------------
 
@@ -315,7 +350,9 @@ class Memo:
         """The files of `planned` to write (produced now) and those already in `folder` as they would be
         produced (neither read nor produced). The keys are recorded for `commit`."""
         if self._written is None:
-            self._written = dict(self.db.execute("SELECT path, name FROM written").fetchall()) if self.db else {}
+            self._written = (
+                self._sql(lambda db: dict(db.execute("SELECT path, name FROM written")), {}) if self.db else {}
+            )
         produced: dict[str, bytes] = {}
         current: list[str] = []
         for path, output in planned.items():
@@ -336,9 +373,7 @@ class Memo:
         """Drop every kept result of a task this build ran that this build did not ask for."""
         for kind, used in self.used.items():
             if self.db is not None:
-                stored = [name for (name,) in self.db.execute("SELECT name FROM results WHERE kind = ?", (kind,))]
-                stale = [(kind, name) for name in stored if name not in used]
-                self.db.executemany("DELETE FROM results WHERE kind = ? AND name = ?", stale)
+                self._sql(functools.partial(_drop_unused, kind=kind, used=used), None)
             remembered = self.memory.get(kind, {})
             for name in [name for name in remembered if name not in used]:
                 del remembered[name]
@@ -347,10 +382,8 @@ class Memo:
         """Make this build's results and recorded outputs the store's."""
         if self.db is None:
             return
-        if self._written is not None:
-            self.db.execute("DELETE FROM written")
-            self.db.executemany("INSERT INTO written VALUES (?, ?)", sorted(self._outputs.items()))
-        self.db.commit()
+        outputs = sorted(self._outputs.items()) if self._written is not None else None
+        self._sql(functools.partial(_commit, outputs=outputs), None)
 
     def close(self) -> None:
         if self.db is not None:
