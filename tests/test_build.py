@@ -6,6 +6,7 @@ import hashlib
 import os
 import re
 import shutil
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -47,10 +48,17 @@ def test_noop_rebuild_does_no_work_and_writes_nothing(built_copy: Path) -> None:
 
 
 def test_one_report_edit_touches_only_its_pages_and_what_aggregates_it(built_copy: Path) -> None:
+    normalized = built_copy / "build" / "normalized"
+    before = snapshot(normalized)
     raw = built_copy / "source_texts" / "003_cacb8ca68be18fb9.txt"
     raw.write_bytes(raw.read_bytes().replace("一天晚上8时许".encode(), "一天晚上9时许".encode()))
     outcome = build(Project(built_copy), site=False)
     assert outcome.processed == 1 and outcome.reports == 5
+    after = snapshot(normalized)
+    assert after.keys() == before.keys()
+    rewritten = {name for name in after if after[name] != before[name]}
+    assert "xian-prevention-control-2021.zh-Hans.txt" in rewritten
+    assert all(name.startswith("xian-prevention-control-2021.") for name in rewritten), sorted(rewritten)
     changed = set(outcome.pages.written)
     assert {f"reports/xian-prevention-control-2021.{lang}.md" for lang in ("en", "zh", "zh-Hant")} <= changed
     allowed = re.compile(r"^(reports/xian-prevention-control-2021|themes/|glossary/|index|downloads/)")
@@ -68,6 +76,13 @@ def test_a_glossary_edit_rerenders_only_pages_that_use_it(built_copy: Path) -> N
     changed = {p.rsplit(".", 2)[0] for p in outcome.pages.written if p.endswith(".md")}
     assert "glossary/two-cards" in changed
     assert "reports/gansu-fengqiao-2021" not in changed  # 两卡 is not in the Gansu report
+    pages = built_copy / "build" / "pages"
+    showing = {
+        p.relative_to(pages).as_posix()
+        for p in pages.rglob("*")
+        if p.is_file() and b"SIM and bank cards" in p.read_bytes()
+    }
+    assert set(outcome.pages.written) == showing  # every page that shows the entry, and no other
 
 
 def test_incremental_rebuilds_write_what_a_clean_build_writes(built_copy: Path, tmp_path: Path) -> None:
@@ -105,13 +120,24 @@ def test_missing_ledgers_are_made_again_from_the_raw_files(built_copy: Path) -> 
     assert {p.name: p.read_bytes() for p in normalized.iterdir()} == before
 
 
-def test_a_damaged_cache_costs_time_not_correctness(built_copy: Path) -> None:
+def _zero_pages(data: bytes) -> bytes:
+    """The store with every page but the first and last zeroed: SQLite opens it and finds it malformed
+    only when a query reaches those pages."""
+    return data[:4096] + bytes(len(data) - 8192) + data[-4096:]
+
+
+@pytest.mark.parametrize(
+    "damage", [lambda data: b"not a database" * 100, _zero_pages], ids=["not a database", "pages zeroed"]
+)
+def test_a_damaged_cache_costs_time_not_correctness(built_copy: Path, damage: Callable[[bytes], bytes]) -> None:
     pages = built_copy / "build" / "pages"
     before = {k: v[0] for k, v in snapshot(pages).items()}
-    (built_copy / "build" / "cache.sqlite").write_bytes(b"not a database" * 100)
+    store = built_copy / "build" / "cache.sqlite"
+    store.write_bytes(damage(store.read_bytes()))
     outcome = build(Project(built_copy), site=False)
     assert outcome.processed == 5
     assert {k: v[0] for k, v in snapshot(pages).items()} == before
+    assert build(Project(built_copy), site=False).processed == 0, "the store works again"
 
 
 def test_two_clean_builds_are_byte_identical(built_project: Path, tmp_path: Path) -> None:

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from digest.ingest.controls import INVISIBLE, invisible_problems
+from digest.controls import INVISIBLE, invisible_problems
 from digest.normalize import normalize_text, rebuild_raw
 from digest.normalize.steps import chrome_rules
 

@@ -151,7 +151,7 @@ def test_disk_full_in_the_cache_is_a_located_error_and_the_site_is_kept(
     def full(*_args: object, **_kwargs: object) -> None:
         raise sqlite3.OperationalError("database or disk is full")
 
-    monkeypatch.setattr("digest.memo.Cache.commit", full)
+    monkeypatch.setattr("digest.memo.Memo.commit", full)
     assert main(["--root", str(built_copy), "build", "--force"]) == 1
     line = _error_line(capsys)
     assert "cache.sqlite: error: the build cache failed: database or disk is full (the disk is full" in line

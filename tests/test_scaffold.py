@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from conftest import digest
-from digest.ingest.scaffold import is_furniture, scaffold
 from digest.normalize.steps import chrome_rules
+from digest.scaffold import is_furniture, scaffold
 
 CASES = yaml.safe_load((Path(__file__).parent / "cases" / "scaffold.yml").read_text(encoding="utf-8"))
 ROOT = Path(__file__).resolve().parents[1]

@@ -12,8 +12,8 @@ import pytest
 import yaml
 
 from conftest import digest
-from digest.ingest.scaffold import scaffold
 from digest.normalize.steps import chrome_rules
+from digest.scaffold import scaffold
 
 ROOT = Path(__file__).resolve().parents[1]
 TABLE = yaml.safe_load((ROOT / "tests" / "cases" / "scaffold-pages.yml").read_text(encoding="utf-8"))

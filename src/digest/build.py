@@ -96,7 +96,7 @@ class Snapshot:
 
 
 class Laps:
-    """Seconds per stage, for `--timings` and the benchmark: a wrapper around each stage's call."""
+    """Seconds per stage (the benchmark reports them), taken around each stage's call rather than inside it."""
 
     def __init__(self) -> None:
         self.timings: dict[str, float] = {}
@@ -127,7 +127,8 @@ def build(
                 index = SiteIndex(model)
                 warnings = laps("check", check, model, index, strict)
                 pages = laps("render", render, project, model, index)
-                synced = laps("write", write, project, memo, pages, data_files(project, model))
+                files = laps("data files", data_files, project, model)
+                synced = laps("write", write, project, memo, pages, files)
             site_files = (
                 laps("publish", publish, project, model.corpus, snapshot, laps.timings, search) if site else None
             )
@@ -315,6 +316,7 @@ def nav(corpus: Corpus) -> list[Any]:
                 "about/downloads.md",
                 {"For translators": "translators.md"},
                 {"For maintainers": "maintainers.md"},
+                {"How it is built": "architecture.md"},
                 {"Errors and what they mean": "errors.md"},
                 {"The corpus JSON": "corpus-schema.md"},
                 {"Benchmark": "benchmark.md"},

@@ -12,6 +12,7 @@ from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from digest.errors import DigestError, Problem, display_path, machine_fault
+from digest.lock import build_lock
 from digest.project import Project
 
 
@@ -41,9 +42,11 @@ def cmd_normalize(args: argparse.Namespace) -> int:
             _report_problems(report.warnings(), strict=False)
         if args.strict and report.warnings():
             raise DigestError(report.warnings())
-        for path in write_normalized(report, project.normalized):
-            if not args.report:
-                print(f"wrote {display_path(path)}")
+    with build_lock(project.build):  # build/normalized is a build's output too
+        for report in reports:
+            for path in write_normalized(report, project.normalized):
+                if not args.report:
+                    print(f"wrote {display_path(path)}")
     return 0
 
 
@@ -140,12 +143,13 @@ def cmd_translate(args: argparse.Namespace) -> int:
     project = _project(args)
     corpus = gather(project)
     if args.action == "update":
-        for report_id, report in sorted(corpus.reports.items()):
-            path = catalog_path(project.translations, report_id)
-            catalog, counts = update(report, read_catalog(path) if path.exists() else None)
-            changed = write_catalog(catalog, path)
-            summary = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
-            print(f"{display_path(path)}: {summary}{'' if changed else ' (unchanged)'}")
+        with build_lock(project.build):  # a build must not read a catalog half-written
+            for report_id, report in sorted(corpus.reports.items()):
+                path = catalog_path(project.translations, report_id)
+                catalog, counts = update(report, read_catalog(path) if path.exists() else None)
+                changed = write_catalog(catalog, path)
+                summary = ", ".join(f"{n} {what}" for what, n in counts.items() if n)
+                print(f"{display_path(path)}: {summary}{'' if changed else ' (unchanged)'}")
         return 0
     if args.action == "status":
         print(f"{'report':32} {'units':>6} {'translated':>11} {'fuzzy':>6} {'untranslated':>13}")
@@ -185,15 +189,15 @@ def cmd_translate(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    from digest.publish.serve import serve
+    from digest.serve import serve
 
     serve(_project(args), host=args.host, port=args.port)
     return 0
 
 
 def cmd_new_report(args: argparse.Namespace) -> int:
-    from digest.ingest.scaffold import scaffold
     from digest.normalize.steps import chrome_rules
+    from digest.scaffold import scaffold
 
     path = scaffold(Path(args.file), update=args.update, chrome=chrome_rules(_project(args).data / "chrome.yml"))
     print(f"{'updated' if args.update else 'wrote'} {display_path(path)}: check it, then run `digest normalize`")

@@ -10,8 +10,8 @@ from typing import Any
 
 import yaml
 
+from digest.controls import invisible_problems
 from digest.errors import DigestError, Problem, fail
-from digest.ingest.controls import invisible_problems
 from digest.inputs import input_bytes
 from digest.memo import Memo, hashed, task
 

@@ -45,6 +45,7 @@ PAGES = [
     "about/downloads/",
     "translators/",
     "maintainers/",
+    "architecture/",
     "errors/",
     "corpus-schema/",
     "benchmark/",
@@ -70,7 +71,7 @@ def test_documentation_pages_say_in_chinese_that_they_are_english_only(
     watched: Watched, base_url: str, prefix: str, note: str
 ) -> None:
     page = watched.page
-    for path in ("translators/", "maintainers/", "errors/"):
+    for path in ("translators/", "maintainers/", "architecture/", "errors/"):
         page.goto(f"{base_url}/{prefix}/{path}")  # type: ignore[attr-defined]
         label = page.locator(".english-only")  # type: ignore[attr-defined]
         assert label.is_visible() and note in label.inner_text()

@@ -123,7 +123,7 @@ class TermMatcher:
 ReportMatches = dict[tuple[str, str], list[TermMatch]]
 """Glossary terms found in one report: (paragraph id, "lead" or "text") → matches; headings and front lines
 as ("heading:<section id>", "") and ("front:<n>", "")."""
-PARALLEL_FROM = 16  # below this many reports to match, a process pool costs more than it saves
+PARALLEL_TEXTS_FROM = 320  # below this many texts to match, a process pool costs more than it saves
 
 
 def searchable(report: SlicedReport) -> dict[tuple[str, str], str]:
@@ -144,9 +144,21 @@ Forms = tuple[tuple[str, str], ...]
 """The glossary's written forms, each with its entry id, in a stable order."""
 
 
-@functools.lru_cache(maxsize=2)
+_MATCHER: list[tuple[Forms, TermMatcher]] = []
+
+
 def _matcher(forms: Forms) -> TermMatcher:
-    return TermMatcher(dict(forms))
+    """The matcher for these forms, made once per process (jieba's dictionary takes seconds to load); looked
+    up by identity first, as every call of one batch holds the same tuple, then by value."""
+    if _MATCHER and (_MATCHER[0][0] is forms or _MATCHER[0][0] == forms):
+        return _MATCHER[0][1]
+    _MATCHER[:] = [(forms, TermMatcher(dict(forms)))]
+    return _MATCHER[0][1]
+
+
+@task("text-matches")
+def text_matches(text: str, forms: Forms) -> list[TermMatch]:
+    return _matcher(forms).find(text)
 
 
 @task("matches")
@@ -160,6 +172,23 @@ def report_matches(report: SlicedReport, forms: Forms) -> ReportMatches:
 def match_terms(
     memo: Memo, reports: dict[str, Hashed[SlicedReport]], forms: Hashed[Forms], progress: Progress = quiet
 ) -> dict[str, Hashed[ReportMatches]]:
-    """Glossary terms in every report; many reports to match use every core."""
+    """Glossary terms in every report. The reports to match again are matched text by text, each text's
+    matches kept on their own, so an edited report matches only its changed texts; many texts to match use
+    every core."""
+
+    def by_text(calls: list[tuple[Any, ...]]) -> list[ReportMatches]:
+        places = [searchable(report.value) for report, _forms in calls]
+        texts = sorted({text for found in places for text in found.values()})
+        matched = memo.map(
+            text_matches, [(text, forms) for text in texts], progress, parallel_from=PARALLEL_TEXTS_FROM, chunk=200
+        )
+        found = {text: matches.value for text, matches in zip(texts, matched, strict=True)}
+        return [{place: found[text] for place, text in texts_of.items()} for texts_of in places]
+
     calls = [(report, forms) for report in reports.values()]
-    return dict(zip(reports, memo.map(report_matches, calls, progress, parallel_from=PARALLEL_FROM), strict=True))
+    found = dict(zip(reports, memo.map(report_matches, calls, batch=by_text), strict=True))
+    # Every current text's matches stay kept, so the next edit of any report finds its unchanged texts.
+    memo.keep(
+        text_matches, [(text, forms) for report in reports.values() for text in searchable(report.value).values()]
+    )
+    return found

@@ -18,7 +18,7 @@ from typing import Any
 
 from digest.datafiles import Field, LineDict, check_fields, load_list
 from digest.errors import DigestError, Problem
-from digest.site.ui_terms import N_
+from digest.ui_terms import N_
 
 CLASSES = {
     "banner": "the site's greeting or today's date, above the page",

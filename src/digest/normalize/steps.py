@@ -14,9 +14,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from digest.controls import INVISIBLE
 from digest.datafiles import Field, LineList, check_fields, load_list
 from digest.errors import DigestError, Problem
-from digest.ingest.controls import INVISIBLE
 from digest.ingest.decode import HAN_RANGES
 from digest.normalize.damage import mark_damage, outside_damage
 from digest.normalize.furniture import CHROME_SUMMARY as CHROME_SUMMARY
@@ -26,7 +26,7 @@ from digest.normalize.furniture import chrome_rules as chrome_rules
 from digest.normalize.furniture import chrome_step as chrome_step
 from digest.normalize.furniture import match_chrome as match_chrome
 from digest.normalize.mojibake import realign_all
-from digest.site.ui_terms import N_
+from digest.ui_terms import N_
 
 Step = Callable[[str], str]
 

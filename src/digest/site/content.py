@@ -11,8 +11,8 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
+from digest.controls import invisible_problems
 from digest.errors import DigestError, Problem
-from digest.ingest.controls import invisible_problems
 from digest.inputs import input_files
 from digest.slice.corpus import SlicedReport
 

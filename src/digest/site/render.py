@@ -19,7 +19,7 @@ from digest.errors import fail
 from digest.inputs import files_under, input_bytes
 from digest.memo import Hashed, Memo, hashed, task
 from digest.site.i18n import LANGUAGES, install, translations
-from digest.site.ui_terms import LABELS
+from digest.ui_terms import LABELS
 
 # Escaped with a backslash; the site enables pymdownx.escapeall, so any of these may be escaped.
 MARKDOWN_SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|~=^$:%'])")

@@ -90,7 +90,9 @@ def write_catalog(catalog: Catalog, path: Path) -> bool:
     if path.exists() and path.read_bytes() == data:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_bytes(data)
+    partial = path.with_name(f".{path.name}.partial")  # a dot file: no build or preview reads it
+    partial.write_bytes(data)
+    os.replace(partial, path)
     return True
 
 

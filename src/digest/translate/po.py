@@ -11,8 +11,8 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+from digest.controls import invisible_problems
 from digest.errors import DigestError, Problem
-from digest.ingest.controls import invisible_problems
 
 STRING = r'"(?:[^"\\]|\\["\\abfnrtv?]|\\[0-7]{1,3}|\\x[0-9A-Fa-f]+)*"'
 KEYWORD_LINE = re.compile(rf"^\s*(msgctxt|msgid_plural|msgid|msgstr(?:\[\d+\])?)\s+({STRING})\s*$")

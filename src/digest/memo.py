@@ -1,0 +1,391 @@
+"""The memo layer: the build's one mechanism for redoing only what changed.
+
+In the terms of "Build systems à la carte" (Mokhov, Mitchell, Peyton Jones), a *task* is a pure function
+of the inputs it is called with, and its result is kept under a *constructive trace*: the hash of the
+task's name, the code, and the hash of every input. The same call with the same inputs later (in this
+process or a later build) returns the kept result without running the task. Nothing else in the package
+computes a key: stages and page builders declare what they read by what they pass in.
+
+- An input is plain data (hashed by its `repr`: strings, numbers, tuples, frozen dataclasses; never a set,
+  whose `repr` changes order with the process's hash seed) or a `Hashed` value, which carries the hash of
+  what it was made from, so a large value (a sliced report) is never hashed again and a result passed on
+  to the next task is keyed by the trace that made it.
+- The code version is a hash of the package's source: a change to the code invalidates every result
+  (coarse but never stale; a finer one would have to know which module each task really uses).
+- Results live in one SQLite file (a thousand small results cost one write), plus this process's memory,
+  which is all that `kept="process"` tasks (Jinja environments, rendered fragments) use.
+- Outputs on disk (the generated pages) are recorded with the key they were produced from; one whose key
+  changed, or whose file is gone, is produced again (`Memo.outputs`).
+- Writes wait for `commit`: a build that fails midway leaves the store as the last good build left it;
+  `prune` drops the results of each task that this build did not ask for, so the store stays the size of
+  the current inputs. A damaged store is discarded: it only ever costs time.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gc
+import hashlib
+import importlib
+import os
+import pickle
+import sqlite3
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Generic, Literal, TypeVar
+
+from digest.progress import Progress
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS results (kind TEXT, name TEXT, value BLOB, PRIMARY KEY (kind, name)) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS written (path TEXT PRIMARY KEY, name TEXT) WITHOUT ROWID;
+"""
+# They run the pipeline, or publish what it made, but compute none of its results.
+NOT_CODE = ("bench.py", "cli.py", "serve.py", "mkdocs.py", "incremental.py", "hooks.py")
+
+
+@functools.cache
+def code_version() -> str:
+    """A hash of the package's own source: results computed by other code are never reused."""
+    digest = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    for path in sorted(package.rglob("*.py")):
+        if path.name in NOT_CODE:
+            continue
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()[:16]
+
+
+@dataclass(frozen=True)
+class Hashed(Generic[T]):
+    """A value with the hash of what it was made from; as a task's input, the hash stands for the value."""
+
+    value: T
+    digest: str
+
+
+def _feed(digest: Any, part: object) -> None:
+    if isinstance(part, Hashed):
+        data = b"H" + part.digest.encode()
+    elif isinstance(part, bytes):
+        data = b"B" + part
+    elif isinstance(part, str):
+        data = b"S" + part.encode()
+    else:
+        data = b"R" + repr(part).encode()
+    digest.update(len(data).to_bytes(8, "little"))
+    digest.update(data)
+
+
+def fingerprint(*parts: object) -> str:
+    """The hash of some inputs, as a task's key takes them: `Hashed` by its digest, bytes and strings as
+    they are, anything else by its repr (never a pickle, which also records which equal values are the
+    same object, so a report fresh from the slicer and the same report from the store would differ)."""
+    digest = hashlib.blake2b(code_version().encode(), digest_size=20)
+    for part in parts:
+        _feed(digest, part)
+    return digest.hexdigest()
+
+
+def hashed(value: T, *made_from: object) -> Hashed[T]:
+    """`value` with the hash of what it was made from (the value itself when nothing else is named)."""
+    return Hashed(value, fingerprint(*(made_from or (value,))))
+
+
+def fingerprints(*shared: object) -> Callable[[object], str]:
+    """`fingerprint(*shared, last)` for many values of `last`, the shared parts hashed once."""
+    base = hashlib.blake2b(code_version().encode(), digest_size=20)
+    for part in shared:
+        _feed(base, part)
+
+    def finish(last: object) -> str:
+        digest = base.copy()
+        _feed(digest, last)
+        return digest.hexdigest()
+
+    return finish
+
+
+@dataclass(frozen=True)
+class Task(Generic[R]):
+    """A pure function with a name (its results' kind in the store) and where its results are kept."""
+
+    name: str
+    function: Callable[..., R]
+    kept: Literal["disk", "process"] = "disk"
+    slim: Callable[[Any], Any] | None = None
+
+
+class task:
+    """Declare a task. `kept="process"` keeps results in this process only (values that cannot be pickled);
+    `slim` is what is kept of a result (the caller of the run that computed it still gets all of it)."""
+
+    def __init__(
+        self, name: str, kept: Literal["disk", "process"] = "disk", slim: Callable[[Any], Any] | None = None
+    ) -> None:
+        self.name, self.kept, self.slim = name, kept, slim
+
+    def __call__(self, function: Callable[..., R]) -> Task[R]:
+        return Task(self.name, function, self.kept, self.slim)
+
+
+def _plain(value: Any) -> Any:
+    return value.value if isinstance(value, Hashed) else value
+
+
+def _run(function: Callable[..., R], calls: list[tuple[Any, ...]]) -> list[R]:
+    return [function(*(_plain(arg) for arg in args)) for args in calls]
+
+
+def _run_named(where: tuple[str, str], calls: list[tuple[Any, ...]]) -> list[Any]:
+    """`_run` in a worker process, given the task's function by module and name (a decorated function's
+    name finds its Task, which pickle cannot send by reference)."""
+    found = getattr(importlib.import_module(where[0]), where[1])
+    return _run(found.function if isinstance(found, Task) else found, calls)
+
+
+@contextlib.contextmanager
+def gc_paused() -> Iterator[None]:
+    """No cyclic garbage collection inside: a build allocates millions of objects that stay alive, and
+    collecting meanwhile only walks the growing heap again and again (it doubled a one-report rebuild)."""
+    collecting = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if collecting:
+            gc.enable()
+
+
+PROCESS_KEPT = 200_000  # results of `kept="process"` tasks held at most; beyond, start afresh
+
+_REMEMBERED: dict[Path | None, dict[str, dict[str, Any]]] = {}
+"""Per store file: task name → key → result, as this process last read or wrote it (keys are content
+hashes, so they never go stale); the next build in this process (`digest serve`) starts from there."""
+
+
+@dataclass(frozen=True)
+class Output:
+    """A file to produce: what it is made from (None: produce it every time) and how."""
+
+    made_from: tuple[object, ...] | None
+    produce: Callable[[], bytes | str]
+
+
+def _drop_unused(db: sqlite3.Connection, kind: str, used: set[str]) -> None:
+    stored = [name for (name,) in db.execute("SELECT name FROM results WHERE kind = ?", (kind,))]
+    db.executemany(
+        "DELETE FROM results WHERE kind = ? AND name = ?", [(kind, name) for name in stored if name not in used]
+    )
+
+
+def _commit(db: sqlite3.Connection, outputs: list[tuple[str, str]] | None) -> None:
+    if outputs is not None:
+        db.execute("DELETE FROM written")
+        db.executemany("INSERT INTO written VALUES (?, ?)", outputs)
+    db.commit()
+
+
+class Memo:
+    """Tasks' results by key, in a SQLite file (or in this process only, with no path)."""
+
+    def __init__(self, path: Path | None = None) -> None:
+        self.path = path
+        self.used: dict[str, set[str]] = {}
+        self.ran: dict[str, int] = {}  # task name → calls computed (not found kept) by this memo
+        self._written: dict[str, str] | None = None
+        self._outputs: dict[str, str] = {}
+        self.memory = _REMEMBERED.setdefault(path.resolve() if path else None, {})
+        self.db: sqlite3.Connection | None = None
+        if path is None:
+            return
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if not path.exists():
+            self.memory.clear()  # a deleted store means a clean build: nothing remembered is used either
+        try:
+            self.db = self._open(path)
+        except sqlite3.DatabaseError:
+            path.unlink(missing_ok=True)
+            self.memory.clear()
+            self.db = self._open(path)
+
+    @staticmethod
+    def _open(path: Path) -> sqlite3.Connection:
+        db = sqlite3.connect(path, timeout=60)
+        db.executescript(SCHEMA)
+        db.commit()
+        db.execute("SELECT kind, name, value FROM results LIMIT 0")  # tables of another shape fail here
+        db.execute("SELECT path, name FROM written LIMIT 0")
+        return db
+
+    # --- running tasks ----------------------------------------------------------------------------------
+
+    def call(self, job: Task[R], *args: object) -> Hashed[R]:
+        """The task's result for these inputs: kept, or computed now and kept."""
+        return self.map(job, [args])[0]
+
+    def map(
+        self,
+        job: Task[R],
+        calls: Sequence[tuple[object, ...]],
+        progress: Progress | None = None,
+        parallel_from: int | None = None,
+        chunk: int = 8,
+        batch: Callable[[list[tuple[Any, ...]]], list[R]] | None = None,
+    ) -> list[Hashed[R]]:
+        """The task's result for each call, the kept ones looked up at once; with `parallel_from`, that many
+        calls to compute or more are spread over every core (the task and its inputs must then pickle).
+        `batch`, if given, computes all the missing calls at once instead (its results must be what the task
+        would return: it is how a task made of smaller ones reuses theirs, as term matching reuses each
+        unchanged paragraph's matches within an edited report)."""
+        names = [fingerprint(job.name, *args) for args in calls]
+        found = self._get_many(job, names)
+        todo = list({name: index for index, name in enumerate(names) if name not in found}.values())  # equal calls once
+        done = len(calls) - len(todo)
+        if batch is not None:
+            if todo:
+                self._collect(job, names, [todo], [batch([calls[i] for i in todo])], found, done, len(calls), None)
+            return [Hashed(found[name], name) for name in names]
+        if progress and todo:
+            progress(done, len(calls))
+        cores = os.cpu_count() or 1
+        pieces = [todo[start : start + chunk] for start in range(0, len(todo), chunk)]
+        work = [[calls[index] for index in piece] for piece in pieces]
+        if parallel_from is not None and len(todo) >= parallel_from and cores > 1:
+            with ProcessPoolExecutor(max_workers=cores) as pool:
+                where = (job.function.__module__, job.function.__qualname__)
+                results: Iterable[list[R]] = pool.map(_run_named, [where] * len(work), work)
+                self._collect(job, names, pieces, results, found, done, len(calls), progress)
+        else:
+            results = (_run(job.function, piece) for piece in work)
+            self._collect(job, names, pieces, results, found, done, len(calls), progress)
+        return [Hashed(found[name], name) for name in names]
+
+    def _collect(
+        self,
+        job: Task[R],
+        names: list[str],
+        pieces: list[list[int]],
+        results: Iterable[list[R]],
+        found: dict[str, Any],
+        done: int,
+        total: int,
+        progress: Progress | None,
+    ) -> None:
+        for piece, values in zip(pieces, results, strict=True):
+            for index, value in zip(piece, values, strict=True):
+                found[names[index]] = value
+                self._put(job, names[index], job.slim(value) if job.slim else value)
+            done += len(piece)
+            self.ran[job.name] = self.ran.get(job.name, 0) + len(piece)
+            if progress:
+                progress(done, total)
+
+    def keep(self, job: Task[Any], made_from: Iterable[tuple[object, ...]]) -> None:
+        """Count these calls' results as used by this build without loading them, so `prune` keeps them."""
+        self.used.setdefault(job.name, set()).update(fingerprint(job.name, *args) for args in made_from)
+
+    def _get_many(self, job: Task[Any], names: list[str]) -> dict[str, Any]:
+        self.used.setdefault(job.name, set()).update(names)
+        remembered = self.memory.setdefault(job.name, {})
+        found = {name: remembered[name] for name in names if name in remembered}
+        if len(found) < len(set(names)) and job.kept == "disk" and self.db is not None:
+            with gc_paused():
+                loaded = self._load(job.name, [name for name in dict.fromkeys(names) if name not in found])
+            remembered.update(loaded)
+            found.update(loaded)
+        return found
+
+    def _load(self, kind: str, wanted: list[str]) -> dict[str, Any]:
+        def load(db: sqlite3.Connection) -> dict[str, Any]:
+            found: dict[str, Any] = {}
+            for start in range(0, len(wanted), 900):
+                piece = wanted[start : start + 900]
+                marks = ",".join("?" * len(piece))
+                rows = db.execute(
+                    f"SELECT name, value FROM results WHERE kind = ? AND name IN ({marks})", [kind, *piece]
+                )
+                for name, blob in rows:
+                    try:
+                        found[name] = pickle.loads(blob)
+                    except (pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+                        continue
+            return found
+
+        return self._sql(load, {})
+
+    def _put(self, job: Task[Any], name: str, value: Any) -> None:
+        remembered = self.memory.setdefault(job.name, {})
+        if job.kept == "process" and len(remembered) >= PROCESS_KEPT:
+            remembered.clear()
+        remembered[name] = value
+        if job.kept == "disk" and self.db is not None:
+            row = (job.name, name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+            self._sql(lambda db: db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", row), None)
+
+    def _sql(self, run: Callable[[sqlite3.Connection], T], otherwise: T) -> T:
+        """`run` on the store; should SQLite find the file damaged, the store starts afresh (the results it
+        held are made again: a damaged store only costs time) and `otherwise` is the answer."""
+        assert self.db is not None and self.path is not None
+        try:
+            return run(self.db)
+        except sqlite3.DatabaseError as exc:
+            if (getattr(exc, "sqlite_errorcode", 0) & 0xFF) not in (sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB):
+                raise  # a fault of the machine (disk full, read-only, locked): the build must say so
+            self.db.close()
+            self.path.unlink(missing_ok=True)
+            self.memory.clear()
+            self.db = self._open(self.path)
+            return otherwise
+
+    # --- outputs on disk --------------------------------------------------------------------------------
+
+    def outputs(self, folder: Path, planned: Mapping[str, Output]) -> tuple[dict[str, bytes], list[str]]:
+        """The files of `planned` to write (produced now) and those already in `folder` as they would be
+        produced (neither read nor produced). The keys are recorded for `commit`."""
+        if self._written is None:
+            self._written = (
+                self._sql(lambda db: dict(db.execute("SELECT path, name FROM written")), {}) if self.db else {}
+            )
+        produced: dict[str, bytes] = {}
+        current: list[str] = []
+        for path, output in planned.items():
+            recorded = f"{folder.name}/{path}"
+            name = fingerprint("output", path, *output.made_from) if output.made_from is not None else None
+            if name and self._written.get(recorded) == name and (folder / path).is_file():
+                current.append(path)
+            else:
+                content = output.produce()
+                produced[path] = content.encode("utf-8") if isinstance(content, str) else content
+            if name:
+                self._outputs[recorded] = name
+        return produced, current
+
+    # --- the end of a build -----------------------------------------------------------------------------
+
+    def prune(self) -> None:
+        """Drop every kept result of a task this build ran that this build did not ask for."""
+        for kind, used in self.used.items():
+            if self.db is not None:
+                self._sql(functools.partial(_drop_unused, kind=kind, used=used), None)
+            remembered = self.memory.get(kind, {})
+            for name in [name for name in remembered if name not in used]:
+                del remembered[name]
+
+    def commit(self) -> None:
+        """Make this build's results and recorded outputs the store's."""
+        if self.db is None:
+            return
+        outputs = sorted(self._outputs.items()) if self._written is not None else None
+        self._sql(functools.partial(_commit, outputs=outputs), None)
+
+    def close(self) -> None:
+        if self.db is not None:
+            self.db.close()

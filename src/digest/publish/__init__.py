@@ -1,0 +1,1 @@
+"""Publish: MkDocs into build/site (atomically), its hooks, and the search index."""

@@ -1,0 +1,1 @@
+"""Slice: each normalized report cut into front matter, sections and paragraphs, tagged with themes and figures."""
