@@ -58,7 +58,7 @@ HAN_CHAR = re.compile(f"[{HAN}]")
 SHARD_CHARS = 30_000  # characters of indexed text per postings shard (~40 KB): a query loads one per token
 PLACES = 3  # places listed with a text in its chunk; the full list of a text in more is p/<text>.json
 CHUNK_TEXTS = 8  # texts per bucket (chunk) at most on average: a page of ten results loads ten small chunks
-GROUP_BUCKETS = 256  # buckets whose postings are cut together (the unit redone after an edit)
+GROUP_BUCKETS = 64  # buckets whose postings are cut together (the unit redone after an edit)
 BLOCKS = frozenset(
     [
         "p",
@@ -249,23 +249,23 @@ def page_text(rel: str, data: bytes) -> PageText | None:
     return tree.get("lang") or "en", title, tuple(out)
 
 
-def collect(pages: Iterable[PageText | None]) -> dict[str, dict[str, list[Place]]]:
-    """Per language, each distinct text with every place it stands, in the pages' order.
+def collect(pages: Iterable[PageText | None]) -> dict[str, dict[str, list[str]]]:
+    """Per language, each distinct text with every place it stands, in the pages' order, as one flat list
+    (link, page title, heading, link, …: joined and hashed in one step when a chunk is named).
 
     The unit of the index is a distinct text: a paragraph quoted on a theme page and in the glossary is
     one result that lists every place it stands, so it is cut, stored and shown once."""
-    languages: dict[str, dict[str, list[Place]]] = defaultdict(dict)
+    languages: dict[str, dict[str, list[str]]] = defaultdict(dict)
     for page in pages:
         if page is None:
             continue
         lang, title, found = page
         texts = languages[lang]
         for link, heading, text in found:
-            place = (link, title, heading)
             if text in texts:
-                texts[text].append(place)
+                texts[text] += (link, title, heading)
             else:
-                texts[text] = [place]
+                texts[text] = [link, title, heading]
     return dict(languages)
 
 
@@ -277,7 +277,7 @@ def _dumps(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-Entries = tuple[tuple[str, tuple[Place, ...]], ...]
+Entries = list[tuple[str, list[str]]]  # a bucket's texts, each with its places flat (3 fields a place)
 
 
 @task("search-chunk")
@@ -286,8 +286,8 @@ def chunk_files(entries: Entries) -> tuple[bytes, tuple[tuple[int, bytes], ...]]
     many) and, for each text with more, its full list of places (by rank)."""
     chunk: list[list[object]] = []
     full = []
-    for rank, (text, places) in enumerate(entries):
-        listed = [list(place) for place in places]
+    for rank, (text, flat) in enumerate(entries):
+        listed = [flat[i : i + 3] for i in range(0, len(flat), 3)]
         if len(listed) > PLACES:  # boilerplate on many pages: the full list only when the reader opens it
             full.append((rank, _dumps(listed)))
             chunk.append([text, listed[:PLACES], len(listed)])
@@ -354,15 +354,14 @@ def shard_file(*parts: str) -> bytes:
     return _dumps({token: ";".join(pieces[token]) for token in sorted(pieces)})
 
 
-def _chunk_input(bucket: list[str], texts: dict[str, list[Place]]) -> Hashed[Entries]:
-    entries = tuple((text, tuple(texts[text])) for text in bucket)
-    named = "\x01".join(text + "\x00" + "\x00".join("\x02".join(place) for place in texts[text]) for text in bucket)
-    return hashed(entries, named)
+def _chunk_input(bucket: list[str], texts: dict[str, list[str]]) -> Hashed[Entries]:
+    """A bucket's texts and places, named by one string of them all: quicker to hash than their repr."""
+    return hashed(
+        [(text, texts[text]) for text in bucket], "\x01".join(t + "\x00" + "\x00".join(texts[t]) for t in bucket)
+    )
 
 
-def language_files(
-    memo: Memo, texts: dict[str, list[Place]]
-) -> tuple[dict[str, bytes], dict[str, int], dict[str, str]]:
+def language_files(memo: Memo, texts: dict[str, list[str]]) -> tuple[dict[str, bytes], dict[str, int], dict[str, str]]:
     """One language's index files by path (under `search/<lang>/`), what they hold, and the fold pairs of
     its characters (`meta.json` is completed by the caller with every language's: a reader may type a
     character in the other script that this language's text never holds)."""
@@ -400,7 +399,7 @@ def language_files(
     for k, made_shard in enumerate(memo.map(shard_file, rows)):
         files[f"t/{k}.json"] = made_shard.value
     files["meta.json"] = _dumps({"version": 2, "shards": shards, "texts": len(texts), "chunk": slots})
-    places = sum(len(where) for where in texts.values())
+    places = sum(len(where) for where in texts.values()) // 3
     summary = {"texts": len(texts), "places": places, "shards": shards, "bytes": sum(map(len, files.values()))}
     return files, summary, fold
 
@@ -414,6 +413,35 @@ def _pages(site: Path) -> list[tuple[str, str]]:
         dirs[:] = [d for d in dirs if not d.startswith(".") and (prefix or d != "search")]
         found += [(prefix + n, os.path.join(top, n)) for n in names if n.endswith(".html") and n != "404.html"]
     return sorted(found)
+
+
+def _sync(folder: Path, files: dict[str, bytes]) -> None:
+    """Make `folder` hold exactly `files`, writing only those whose bytes differ (each through a new file
+    put in place, never through a link) and removing the rest; plain `os` calls, for some 10,000 files."""
+    present: set[str] = set()
+    for top, _dirs, names in os.walk(folder):
+        relative = os.path.relpath(top, folder).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        present.update(prefix + name for name in names)
+    made: set[str] = set()
+    for rel, data in files.items():
+        path = os.path.join(folder, rel)
+        if rel in present:
+            with open(path, "rb") as handle:
+                if handle.read(len(data) + 1) == data:
+                    continue
+        directory = os.path.dirname(path)
+        if directory not in made:
+            os.makedirs(directory, exist_ok=True)
+            made.add(directory)
+        with open(path + ".tmp", "wb") as handle:
+            handle.write(data)
+        os.replace(path + ".tmp", path)
+    for rel in present - files.keys():
+        os.unlink(os.path.join(folder, rel))
+    for top, _dirs, names in os.walk(folder, topdown=False):
+        if top != str(folder) and not names and not os.listdir(top):
+            os.rmdir(top)
 
 
 def _link_tree(source: Path, target: Path) -> None:
@@ -436,8 +464,6 @@ def build_index(site: Path, memo: Memo | None = None, previous: Path | None = No
     only what it touched (the caller commits the memo). `previous` is the site this one replaces: a site
     built afresh starts from hard links to its index files, so only the files that change are written
     (a changed file is replaced, never written through a link, so the previous site stays as it was)."""
-    from digest.publish.mkdocs import sync_tree
-
     memo = memo or Memo(None)
     pages = []
     for rel, path in _pages(site):
@@ -460,7 +486,7 @@ def build_index(site: Path, memo: Memo | None = None, previous: Path | None = No
         summary[lang]["bytes"] = sum(len(data) for rel, data in files.items() if rel.startswith(lang + "/"))
     if previous is not None and not (site / "search").exists():
         _link_tree(previous / "search", site / "search")
-    sync_tree(site / "search", files)
+    _sync(site / "search", files)
     os.utime(site / "search")
     return summary
 
