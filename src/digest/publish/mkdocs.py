@@ -90,7 +90,9 @@ def keep_unchanged(staging: Path, site_dir: Path) -> SyncResult:
         rel = path.relative_to(staging).as_posix()
         fresh.add(rel)
         old = site_dir / rel
-        if old.is_file() and old.stat().st_size == path.stat().st_size and filecmp.cmp(old, path, shallow=False):
+        if old.is_file() and os.path.samefile(old, path):  # linked from the published site already (the index)
+            unchanged.append(rel)
+        elif old.is_file() and old.stat().st_size == path.stat().st_size and filecmp.cmp(old, path, shallow=False):
             link = path.with_name(path.name + ".keep")
             os.link(old, link)
             os.replace(link, path)

@@ -98,6 +98,12 @@ def fnv1a(token: str) -> int:
     return value
 
 
+@functools.lru_cache(maxsize=1 << 20)
+def _shard_hash(token: str) -> int:
+    """`fnv1a`, remembered: each group of texts asks again for the tokens it shares with the others."""
+    return fnv1a(token)
+
+
 def b36(number: int) -> str:
     if number < 36:
         return "0123456789abcdefghijklmnopqrstuvwxyz"[number]
@@ -316,25 +322,25 @@ def group_postings(shards: int, texts: tuple[tuple[int, str], ...]) -> tuple[tup
     chars = {c for _, text in texts for c in text}
     fold = fold_table(chars)
     table = str.maketrans(fold)
-    entries: dict[str, list[tuple[int, str]]] = defaultdict(list)
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    rest: dict[str, list[str]] = {}
     for text_id, text in texts:
         positional, singles, _length = tokens(text.lower().translate(table))
         grouped: dict[str, list[int]] = defaultdict(list)
         for token, position in positional:
             grouped[token].append(position)
-        for token, found in grouped.items():
-            entries[token].append((text_id, _positions(found)))
-        for char in singles:
-            entries[char].append((text_id, ""))
+        found = [(token, _positions(at)) for token, at in grouped.items()] + [(char, "") for char in singles]
+        for token, positions in found:
+            if token in first:
+                rest[token].append(";" + _b36(text_id - last[token]) + positions)
+            else:
+                first[token] = text_id
+                rest[token] = [positions]
+            last[token] = text_id
     parts: list[list[str]] = [[] for _ in range(shards)]
-    for token in sorted(entries):
-        found_in = entries[token]
-        rest = [found_in[0][1]]
-        last = found_in[0][0]
-        for text_id, positions in found_in[1:]:
-            rest.append(";" + _b36(text_id - last) + positions)
-            last = text_id
-        parts[fnv1a(token) % shards].append(f"{token}\t{found_in[0][0]}\t{last}\t{''.join(rest)}")
+    for token in sorted(first):
+        parts[_shard_hash(token) % shards].append(f"{token}\t{first[token]}\t{last[token]}\t{''.join(rest[token])}")
     return tuple(hashed("\n".join(part)) for part in parts), "".join(a + b for a, b in sorted(fold.items()))
 
 
@@ -390,7 +396,7 @@ def language_files(memo: Memo, texts: dict[str, list[str]]) -> tuple[dict[str, b
             for rank, text in enumerate(buckets[k])
         )
         groups.append((shards, hashed(members, "\x00".join(f"{i}\x01{text}" for i, text in members))))
-    postings = memo.map(group_postings, groups, parallel_from=4)
+    postings = memo.map(group_postings, groups)
     fold: dict[str, str] = {}
     for group in postings:
         pairs = group.value[1]
@@ -469,7 +475,7 @@ def build_index(site: Path, memo: Memo | None = None, previous: Path | None = No
     for rel, path in _pages(site):
         with open(path, "rb") as handle:
             pages.append((rel, handle.read()))
-    extracted = memo.map(page_text, pages, parallel_from=64)
+    extracted = memo.map(page_text, pages)
     del pages
     languages = collect(made.value for made in extracted)
     files: dict[str, bytes] = {}
