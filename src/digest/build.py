@@ -126,7 +126,7 @@ def build(project: Project, strict: bool = False, site: bool = True, force: bool
                 pages = laps("render", render, project, model, index)
                 files = laps("data files", data_files, project, model)
                 synced = laps("write", write, project, memo, pages, files)
-            site_files = laps("publish", publish, project, model.corpus, snapshot, laps.timings) if site else None
+            site_files = laps("publish", publish, project, model.corpus, snapshot, laps.timings, memo) if site else None
         finally:
             memo.close()
     return BuildOutcome(
@@ -280,11 +280,16 @@ def write(project: Project, memo: Memo, rendered: Rendered, files: dict[str, byt
     return synced
 
 
-def publish(project: Project, corpus: Corpus, snapshot: Snapshot, timings: dict[str, float]) -> SyncResult:
-    """MkDocs into build/site, swapped in whole; the stamp says which inputs the site was published from."""
+def publish(project: Project, corpus: Corpus, snapshot: Snapshot, timings: dict[str, float], memo: Memo) -> SyncResult:
+    """MkDocs into build/site, swapped in whole; the stamp says which inputs the site was published from.
+    The search index is kept in the memo too, so it is committed again once the site is in place."""
     stamp = project.build / ".fingerprint"
     stamp.unlink(missing_ok=True)
-    site_files = run_mkdocs(project.mkdocs_config, project.pages, project.site, nav=nav(corpus), timings=timings)
+    site_files = run_mkdocs(
+        project.mkdocs_config, project.pages, project.site, nav=nav(corpus), timings=timings, memo=memo
+    )
+    memo.prune()
+    memo.commit()
     stamp.write_text(snapshot.fingerprint)
     return site_files
 

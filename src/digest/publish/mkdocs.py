@@ -20,6 +20,7 @@ from typing import Any
 
 from digest.errors import DigestError, Problem, machine_fault
 from digest.inputs import files_under
+from digest.memo import Memo
 from digest.publish.search import build_index
 
 
@@ -89,7 +90,9 @@ def keep_unchanged(staging: Path, site_dir: Path) -> SyncResult:
         rel = path.relative_to(staging).as_posix()
         fresh.add(rel)
         old = site_dir / rel
-        if old.is_file() and old.stat().st_size == path.stat().st_size and filecmp.cmp(old, path, shallow=False):
+        if old.is_file() and os.path.samefile(old, path):  # linked from the published site already (the index)
+            unchanged.append(rel)
+        elif old.is_file() and old.stat().st_size == path.stat().st_size and filecmp.cmp(old, path, shallow=False):
             link = path.with_name(path.name + ".keep")
             os.link(old, link)
             os.replace(link, path)
@@ -114,9 +117,11 @@ def run_mkdocs(
     nav: list[Any] | None = None,
     search: bool = True,
     timings: dict[str, float] | None = None,
+    memo: Memo | None = None,
 ) -> SyncResult:
     """Build the site aside, index it for search (unless `search` is false), and swap it in: a failed build
-    leaves the previous site untouched. `timings` receives the seconds MkDocs and the index took.
+    leaves the previous site untouched. `timings` receives the seconds MkDocs and the index took. With a
+    `memo`, the index is updated from what the previous build kept (the caller commits it).
 
     Builds are reproducible: MkDocs dates the sitemap from SOURCE_DATE_EPOCH, set to a fixed day unless
     the caller sets it.
@@ -146,7 +151,7 @@ def run_mkdocs(
                 config.plugins.on_shutdown()
         built = time.perf_counter()
         if search:
-            build_index(staging)
+            build_index(staging, memo, previous=site_dir)
         if timings is not None:
             timings["mkdocs"] = built - started
             timings["search index"] = time.perf_counter() - built
