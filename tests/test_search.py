@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
+import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
 from digest.publish import hooks as mkdocs_hooks
-from digest.publish.search import blocks, build_index, fnv1a, fold_table, lookup, tokens
+from digest.publish.search import PLACES, blocks, build_index, fnv1a, fold_table, lookup, tokens
 
 PAGE = """<!doctype html><html lang="{lang}"><head><title>x</title></head><body>
 <nav class="md-nav"><a href="#">派出所 in the navigation</a></nav>
@@ -31,6 +32,12 @@ def write(site: Path, rel: str, lang: str, title: str, body: str) -> None:
     path = site / rel
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(PAGE.format(lang=lang, title=title, body=body), encoding="utf-8")
+
+
+def entry(folder: Path, doc: int) -> list[object]:
+    """A text's entry in its chunk, found as the browser finds it."""
+    slots = json.loads((folder / "meta.json").read_text())["chunk"]
+    return json.loads((folder / "d" / f"{doc // slots}.json").read_text())[doc % slots]  # type: ignore[no-any-return]
 
 
 @pytest.fixture
@@ -86,8 +93,7 @@ def test_a_phrase_matches_where_its_characters_stand_together(site: Path) -> Non
     found = lookup(site / "zh", "两队一室")
     # p1 holds the phrase (on two pages: one text); p2 holds every bigram but never the phrase in order
     assert (found.count, found.exact) == (2, 1)
-    chunk = json.loads((site / "zh" / "d" / "0.json").read_text())
-    first = chunk[found.first[0]]
+    first = entry(site / "zh", found.first[0])
     assert "两队一室" in first[0]
     assert sorted(place[0] for place in first[1]) == ["reports/a/#p1", "themes/t/#p1"]
 
@@ -132,3 +138,95 @@ def test_the_hook_lifts_html_blocks_and_puts_them_back() -> None:
     assert '<div class="parallel" id="p-1"><div>中文</div></div>\n<p id="p-2">x</p>' in out
     assert placeholder not in out
     assert page.present_anchor_ids == {"abstract", "p-1", "p-2"}
+
+
+def index_files(search: Path) -> dict[str, bytes]:
+    return {p.relative_to(search).as_posix(): p.read_bytes() for p in sorted(search.rglob("*")) if p.is_file()}
+
+
+def many_pages(site: Path, count: int) -> None:
+    """Report pages in three languages; a heading stands on every page (more places than a chunk lists)."""
+    for n in range(count):
+        body = para(f"p{n}", f"第{n}段：派出所主防，两队一室。", f"Paragraph {n}: police stations lead.")
+        write(site, f"reports/r{n}/index.html", "zh", f"报告{n}", body)
+        write(
+            site,
+            f"zh-Hant/reports/r{n}/index.html",
+            "zh-Hant",
+            f"報告{n}",
+            para(f"p{n}", f"第{n}段：派出所主防。", "x"),
+        )
+        write(site, f"en/reports/r{n}/index.html", "en", f"Report {n}", body)
+
+
+def test_an_update_after_edits_equals_a_clean_build_and_writes_only_what_changed(tmp_path: Path) -> None:
+    from digest.memo import Memo
+
+    site = tmp_path / "site"
+    many_pages(site, 40)
+    memo = Memo(tmp_path / "cache.sqlite")
+    build_index(site, memo)
+    memo.prune()
+    memo.commit()
+    memo.close()
+    before = {p: p.stat().st_ino for p in (site / "search").rglob("*") if p.is_file()}
+    # an edit, an added page and a removed page
+    write(site, "reports/r3/index.html", "zh", "报告3", para("p3", "改写的一段：交所合一。", "Rewritten."))
+    write(site, "reports/new/index.html", "zh", "新报告", para("n1", "新的一段：枫桥经验。", "New."))
+    for rel in ("reports/r7/index.html", "en/reports/r7/index.html", "zh-Hant/reports/r7/index.html"):
+        (site / rel).unlink()
+    memo = Memo(tmp_path / "cache.sqlite")
+    build_index(site, memo)
+    assert memo.ran["search-page"] == 2  # the edited page and the new one; the others are not parsed again
+    assert memo.ran["search-postings"] < 3 * 2  # in each language at most the groups the edits touched
+    memo.close()
+    updated = index_files(site / "search")
+
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean)
+    shutil.rmtree(clean / "search")
+    build_index(clean)
+    assert updated == index_files(clean / "search")  # byte for byte, and no stale file left
+    rewritten = [p for p, inode in before.items() if p.exists() and p.stat().st_ino != inode]
+    assert 0 < len(rewritten) < len(before) / 2, (len(rewritten), len(before))
+    zh = site / "search" / "zh"
+    assert lookup(zh, "交所合一").exact == 1 and lookup(zh, "枫桥经验").exact == 1
+    assert lookup(zh, "第7段").count == 0  # r7's zh page is gone
+    assert lookup(site / "search" / "en", "paragraph 7").count == 0
+
+
+def test_a_fresh_site_starts_from_links_to_the_previous_index_and_leaves_it_as_it_was(tmp_path: Path) -> None:
+    from digest.memo import Memo
+
+    old = tmp_path / "old"
+    many_pages(old, 12)
+    memo = Memo(tmp_path / "cache.sqlite")
+    build_index(old, memo)
+    memo.commit()
+    published = index_files(old / "search")
+    new = tmp_path / "new"
+    shutil.copytree(old, new, ignore=shutil.ignore_patterns("search"))
+    write(new, "reports/r1/index.html", "zh", "报告1", para("p1", "改写的一段。", "Rewritten."))
+    build_index(new, memo, previous=old)
+    assert index_files(old / "search") == published
+    clean = tmp_path / "clean"
+    shutil.copytree(new, clean, ignore=shutil.ignore_patterns("search"))
+    build_index(clean)
+    assert index_files(new / "search") == index_files(clean / "search")
+    same = [p for p in (new / "search").rglob("*.json") if p.stat().st_nlink == 2]
+    assert same, "unchanged files are the previous site's, linked"
+
+
+def test_a_text_in_many_places_lists_a_few_and_the_rest_loads_on_demand(tmp_path: Path) -> None:
+    site = tmp_path / "site"
+    many_pages(site, 20)
+    build_index(site)
+    zh = site / "search" / "zh"
+    found = lookup(zh, "text")  # the h2 "Text" stands on every page
+    assert found.count == 1
+    doc = found.first[0]
+    text, places, total = entry(zh, doc)
+    assert (text, total) == ("Text", 20) and len(places) == PLACES
+    assert len(json.loads((zh / "p" / f"{doc}.json").read_text())) == 20
+    assert f"p/{doc}.json" not in found.files  # not part of what a query costs
+    assert len(entry(zh, lookup(zh, "第3段").first[0])) == 2  # a text in one place has no more to load

@@ -16,6 +16,7 @@
   var HAN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]/;
   var TOKEN = /[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]+|[a-z0-9]+/g;
   var PAGE = 10;
+  var morePlacesLabel = box.getAttribute("data-digest-more-places") || "+#";
   var cache = {};
 
   function fetchJSON(path) {
@@ -135,11 +136,11 @@
       });
     });
   }
+  // A text's entry in its chunk: [text, places] or, for a text that stands in many places, [text, the
+  // first places, how many in all]; the full list (p/<id>.json) loads only when the reader opens it.
   function documentOf(id) {
     return fetchJSON("d/" + Math.floor(id / meta.chunk) + ".json").then(function (chunk) {
-      var entry = chunk[id % meta.chunk];
-      if (entry.length < 3) return entry;
-      return fetchJSON("p/" + id + ".json").then(function (places) { return [entry[0], places]; });
+      return chunk[id % meta.chunk];
     });
   }
   function escape(text) {
@@ -182,6 +183,37 @@
     if (n === 1) return t["search.result.one"];
     return t["search.result.other"].replace("#", String(n));
   }
+  function placeLink(place, state, first, text) {
+    var url = new URL(place[0], base);
+    url.search = "?h=" + encodeURIComponent(state.query);
+    var title = escape(place[1]) + (place[2] ? " · " + escape(place[2]) : "");
+    return '<a class="md-search-result__link" tabindex="-1" href="' + escape(url.href) + '">' +
+      '<article class="md-search-result__article' + (first ? " md-search-result__article--document" : "") + ' md-typeset">' +
+      (first ? "<h1>" + title + "</h1><p>" + marked(text, state.parts, 180) + "</p>" : "<h2>" + title + "</h2>") +
+      "</article></a>";
+  }
+  // The places beyond those in the chunk, as Material draws "n more on this page": a <details> whose
+  // summary says how many; opening it (click, Enter or Space) fetches the list and adds the links.
+  function morePlaces(item, id, shown, total, state) {
+    var details = document.createElement("details");
+    details.className = "md-search-result__more";
+    var summary = document.createElement("summary");
+    summary.setAttribute("tabindex", "-1");
+    var label = document.createElement("div");
+    label.textContent = morePlacesLabel.replace("#", String(total - shown));
+    summary.appendChild(label);
+    details.appendChild(summary);
+    details.addEventListener("toggle", function () {
+      if (!details.open || details.getAttribute("data-loaded")) return;
+      details.setAttribute("data-loaded", "");
+      fetchJSON("p/" + id + ".json").then(function (places) {
+        details.insertAdjacentHTML("beforeend", places.slice(shown).map(function (place) {
+          return placeLink(place, state, false, "");
+        }).join(""));
+      }).catch(function (error) { label.textContent = String(error); });
+    });
+    item.appendChild(details);
+  }
   function more() {
     var state = current;
     if (state.busy || state.shown >= state.results.length) return Promise.resolve();
@@ -191,19 +223,12 @@
       if (state !== current) return;
       // A result is one text; its first place is the result's link, the other places where the same
       // text stands (a theme page, a glossary entry) follow as links of their own.
-      docs.forEach(function (d) {
+      docs.forEach(function (d, i) {
         var text = d[0], places = d[1];
         var item = document.createElement("li");
         item.className = "md-search-result__item";
-        item.innerHTML = places.map(function (place, i) {
-          var url = new URL(place[0], base);
-          url.search = "?h=" + encodeURIComponent(state.query);
-          var title = escape(place[1]) + (place[2] ? " · " + escape(place[2]) : "");
-          return '<a class="md-search-result__link" tabindex="-1" href="' + escape(url.href) + '">' +
-            '<article class="md-search-result__article' + (i ? "" : " md-search-result__article--document") + ' md-typeset">' +
-            (i ? "<h2>" + title + "</h2>" : "<h1>" + title + "</h1><p>" + marked(text, state.parts, 180) + "</p>") +
-            "</article></a>";
-        }).join("");
+        item.innerHTML = places.map(function (place, j) { return placeLink(place, state, j === 0, text); }).join("");
+        if (d.length > 2) morePlaces(item, page[i].doc, places.length, d[2], state);
         list.appendChild(item);
       });
       state.shown += page.length;
@@ -240,7 +265,10 @@
   scroller.addEventListener("scroll", function () { if (nearBottom()) more(); });
   box.addEventListener("keydown", function (event) {
     if (event.key !== "ArrowDown" && event.key !== "ArrowUp") return;
-    var links = Array.prototype.slice.call(list.querySelectorAll("a"));
+    // Every result link and "more places" summary that is showing (links in a closed list are not).
+    var links = Array.prototype.slice.call(list.querySelectorAll("a, summary")).filter(function (e) {
+      return e.getClientRects().length > 0;
+    });
     if (!links.length) return;
     var at = links.indexOf(document.activeElement);
     var next = event.key === "ArrowDown" ? at + 1 : at - 1;

@@ -130,7 +130,7 @@ def build(
                 files = laps("data files", data_files, project, model)
                 synced = laps("write", write, project, memo, pages, files)
             site_files = (
-                laps("publish", publish, project, model.corpus, snapshot, laps.timings, search) if site else None
+                laps("publish", publish, project, model.corpus, snapshot, laps.timings, memo, search) if site else None
             )
         finally:
             memo.close()
@@ -286,15 +286,18 @@ def write(project: Project, memo: Memo, rendered: Rendered, files: dict[str, byt
 
 
 def publish(
-    project: Project, corpus: Corpus, snapshot: Snapshot, timings: dict[str, float], search: bool = True
+    project: Project, corpus: Corpus, snapshot: Snapshot, timings: dict[str, float], memo: Memo, search: bool = True
 ) -> SyncResult:
     """MkDocs into build/site, swapped in whole (MkDocs renders only the pages that changed); the stamp says
-    which inputs the site was published from, and is left out when the search index was not written."""
+    which inputs the site was published from, and is left out when the search index was not written. The
+    search index is kept in the memo too, so it is committed again once the site is in place."""
     stamp = project.build / ".fingerprint"
     stamp.unlink(missing_ok=True)
     site_files = run_mkdocs(
-        project.mkdocs_config, project.pages, project.site, nav=nav(corpus), search=search, timings=timings
+        project.mkdocs_config, project.pages, project.site, nav=nav(corpus), search=search, timings=timings, memo=memo
     )
+    memo.prune()
+    memo.commit()
     if search:
         stamp.write_text(snapshot.fingerprint)
     return site_files

@@ -20,6 +20,7 @@ from typing import Any
 
 from digest.errors import DigestError, Problem, machine_fault
 from digest.inputs import files_under
+from digest.memo import Memo
 from digest.publish.search import build_index
 
 
@@ -121,10 +122,13 @@ def run_mkdocs(
     search: bool = True,
     timings: dict[str, float] | None = None,
     incremental: bool = True,
+    memo: Memo | None = None,
 ) -> SyncResult:
     """Build the site, index it for search (unless `search` is false), and swap it in: a failed build
-    leaves the previous site untouched. `timings` receives the seconds MkDocs and the index took. With `incremental`, MkDocs renders only the pages whose Markdown
-    changed when nothing else did (publish/incremental.py); the site is the same, byte for byte.
+    leaves the previous site untouched. `timings` receives the seconds MkDocs and the index took. With
+    `incremental`, MkDocs renders only the pages whose Markdown changed when nothing else did
+    (publish/incremental.py); the site is the same, byte for byte. With a `memo`, the index is updated from
+    what the previous build kept (the caller commits it).
 
     Builds are reproducible: MkDocs dates the sitemap from SOURCE_DATE_EPOCH, set to a fixed day unless
     the caller sets it.
@@ -178,8 +182,8 @@ def run_mkdocs(
                 config.plugins.on_shutdown()
         built = time.perf_counter()
         if search:
-            shutil.rmtree(output / "search", ignore_errors=True)  # written whole, as new files
-            build_index(output)
+            shutil.rmtree(output / "search", ignore_errors=True)  # new files (or links to the published ones)
+            build_index(output, memo, previous=site_dir)
         OutputState(now, since, plugin.titles).write(output)
         if timings is not None:
             timings["mkdocs"] = built - started

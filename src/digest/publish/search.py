@@ -18,33 +18,47 @@ theme page and a glossary entry is one text with three places, one result listin
 
 Layout, per language (the `<html lang>` of each page), under `search/<lang>/`:
 
-- `meta.json`: shard count, text count, chunk size, the fold table;
+- `meta.json`: shard count, text count, slots per chunk, the fold table;
 - `t/<k>.json`: the postings of every token whose hash falls in shard k;
-- `d/<k>.json`: texts k*CHUNK … k*CHUNK+CHUNK-1, each with its places: link, page title, heading;
-- `p/<text>.json`: all the places of a text that stands in more than PLACES (a heading on every page).
+- `d/<k>.json`: the texts of bucket k (ids k*SLOTS …), each with its first places: link, page title, heading;
+- `p/<text>.json`: all the places of a text that stands in more than PLACES (a heading on every page),
+  fetched only when the reader opens that result's list of further places.
 
 A posting list is a string: entries `text,pos,pos…` separated by `;`, numbers in base 36, the
 text ids and positions as differences from the previous one. Single characters are indexed too, as
 the text alone (no positions), for one-character queries.
+
+Updating after an edit. Every step is a task of the memo layer (`digest.memo`), so a rebuild redoes only
+what its inputs changed: each page's blocks (keyed by the page's bytes), each chunk (by its texts and
+places), each group of buckets' postings (by its texts), each shard (by its groups' parts). A text's id
+is its bucket (a CRC of the text, over a power of two of buckets) and its rank there, so an edit moves no
+other text's id and changes only the chunks and shards it touches; counts that size the index (buckets,
+slots, shards) are powers of two, so they change only when the corpus doubles or halves. Only files whose
+bytes differ are written; the result is byte for byte what a clean build writes.
 """
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import os
 import re
+import zlib
 from collections import defaultdict
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
+
+from digest.memo import Hashed, Memo, hashed, task
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(f"[{HAN}]+|[a-z0-9]+")
 HAN_CHAR = re.compile(f"[{HAN}]")
-SHARD_BYTES = 40_000  # aim per postings shard: a query loads one shard per distinct token
-PLACES = 8  # places listed with a text in its chunk; more go to p/<text>.json
-CHUNK = 16  # texts per stored chunk: a page of ten results loads at most ten chunks
+SHARD_CHARS = 30_000  # characters of indexed text per postings shard (~40 KB): a query loads one per token
+PLACES = 3  # places listed with a text in its chunk; the full list of a text in more is p/<text>.json
+CHUNK_TEXTS = 8  # texts per bucket (chunk) at most on average: a page of ten results loads ten small chunks
+GROUP_BUCKETS = 64  # buckets whose postings are cut together (the unit redone after an edit)
 BLOCKS = frozenset(
     [
         "p",
@@ -84,6 +98,12 @@ def fnv1a(token: str) -> int:
     return value
 
 
+@functools.lru_cache(maxsize=1 << 20)
+def _shard_hash(token: str) -> int:
+    """`fnv1a`, remembered: each group of texts asks again for the tokens it shares with the others."""
+    return fnv1a(token)
+
+
 def b36(number: int) -> str:
     if number < 36:
         return "0123456789abcdefghijklmnopqrstuvwxyz"[number]
@@ -101,14 +121,19 @@ def _b36(number: int) -> str:
     return B36[number] if number < len(B36) else b36(number)
 
 
-def fold_table(chars: Iterable[str]) -> dict[str, str]:
-    """Traditional → Simplified for each Han character given, where OpenCC changes it one for one."""
+@functools.cache
+def _t2s() -> object:
     import opencc
 
+    return opencc.OpenCC("t2s")
+
+
+def fold_table(chars: Iterable[str]) -> dict[str, str]:
+    """Traditional → Simplified for each Han character given, where OpenCC changes it one for one."""
     han = sorted({c for c in chars if HAN_CHAR.fullmatch(c)})
     if not han:
         return {}
-    folded = opencc.OpenCC("t2s").convert("\n".join(han)).split("\n")
+    folded = _t2s().convert("\n".join(han)).split("\n")  # type: ignore[attr-defined]
     return {a: b for a, b in zip(han, folded, strict=False) if len(b) == 1 and a != b}
 
 
@@ -137,19 +162,6 @@ def tokens(folded: str) -> tuple[list[tuple[str, int]], dict[str, int], int]:
             positional.append((run, position))
             position += 1
     return positional, singles, position
-
-
-@dataclass
-class Doc:
-    url: str
-    title: str
-    heading: str
-    text: str
-
-
-@dataclass
-class Language:
-    docs: list[Doc] = field(default_factory=list)
 
 
 def _classes(element: object) -> set[str]:
@@ -215,32 +227,79 @@ def page_url(rel: str) -> str:
     return rel
 
 
-def collect(site: Path) -> dict[str, Language]:
-    """Every indexable block of every HTML page of the built site, by the page's language."""
+Place = tuple[str, str, str]  # link, page title, heading
+PageText = tuple[str, str, tuple[tuple[str, str, str], ...]]  # language, title, (link, heading, text) per block
+
+
+@task("search-page")
+def page_text(rel: str, data: bytes) -> PageText | None:
+    """A page's language, title and indexable blocks (None: not an article page). Plain tuples: the
+    blocks of every page are kept between builds and read back on each, so they must unpickle fast."""
     import lxml.html  # type: ignore[import-untyped]
 
-    languages: dict[str, Language] = defaultdict(Language)
     parser = lxml.html.HTMLParser(encoding="utf-8")  # MkDocs writes UTF-8, whatever a page declares
-    for path in sorted(site.rglob("*.html")):
-        rel = path.relative_to(site).as_posix()
-        if rel.split("/")[-1] == "404.html":
+    tree = lxml.html.fromstring(data, parser=parser)
+    found = tree.xpath(ROOT_XPATH)
+    if not found:
+        return None
+    heading = found[0].find(".//h1")
+    title = _text(heading) if heading is not None else rel
+    url = page_url(rel)
+    seen: set[tuple[str, str]] = set()
+    out = []
+    for anchor, section, text in blocks(found[0]):
+        if (anchor, text) in seen:  # the same words under the same anchor are one result
             continue
-        tree = lxml.html.fromstring(path.read_bytes(), parser=parser)
-        found = tree.xpath(ROOT_XPATH)
-        if not found:
+        seen.add((anchor, text))
+        out.append((url + ("#" + anchor if anchor else ""), section if section != title else "", text))
+    return tree.get("lang") or "en", title, tuple(out)
+
+
+def collect(pages: Iterable[PageText | None]) -> dict[str, dict[str, list[str]]]:
+    """Per language, each distinct text with every place it stands, in the pages' order, as one flat list
+    (link, page title, heading, link, …: joined and hashed in one step when a chunk is named).
+
+    The unit of the index is a distinct text: a paragraph quoted on a theme page and in the glossary is
+    one result that lists every place it stands, so it is cut, stored and shown once."""
+    languages: dict[str, dict[str, list[str]]] = defaultdict(dict)
+    for page in pages:
+        if page is None:
             continue
-        lang = tree.get("lang") or "en"
-        heading = found[0].find(".//h1")
-        title = _text(heading) if heading is not None else rel
-        url = page_url(rel)
-        docs = languages[lang].docs
-        seen: set[tuple[str, str]] = set()
-        for anchor, section, text in blocks(found[0]):
-            if (anchor, text) in seen:  # the same words under the same anchor are one result
-                continue
-            seen.add((anchor, text))
-            docs.append(Doc(url + ("#" + anchor if anchor else ""), title, section if section != title else "", text))
+        lang, title, found = page
+        texts = languages[lang]
+        for link, heading, text in found:
+            if text in texts:
+                texts[text] += (link, title, heading)
+            else:
+                texts[text] = [link, title, heading]
     return dict(languages)
+
+
+def _power_of_two(at_least: int) -> int:
+    return 1 << max(0, at_least - 1).bit_length()
+
+
+def _dumps(value: object) -> bytes:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
+
+
+Entries = list[tuple[str, list[str]]]  # a bucket's texts, each with its places flat (3 fields a place)
+
+
+@task("search-chunk")
+def chunk_files(entries: Entries) -> tuple[bytes, tuple[tuple[int, bytes], ...]]:
+    """One bucket's chunk (its texts by rank, each with its first PLACES places and, if it has more, how
+    many) and, for each text with more, its full list of places (by rank)."""
+    chunk: list[list[object]] = []
+    full = []
+    for rank, (text, flat) in enumerate(entries):
+        listed = [flat[i : i + 3] for i in range(0, len(flat), 3)]
+        if len(listed) > PLACES:  # boilerplate on many pages: the full list only when the reader opens it
+            full.append((rank, _dumps(listed)))
+            chunk.append([text, listed[:PLACES], len(listed)])
+        else:
+            chunk.append([text, listed])
+    return _dumps(chunk), tuple(full)
 
 
 def _positions(positions: list[int]) -> str:
@@ -253,84 +312,188 @@ def _positions(positions: list[int]) -> str:
     return "," + ",".join(out)
 
 
-def write_language(folder: Path, language: Language, fold: dict[str, str]) -> dict[str, int]:
-    """Write one language's shards and chunks; return what it wrote (texts, places, shards, bytes).
-
-    The unit of the index is a distinct text: a paragraph quoted on a theme page and in the glossary is
-    one result that lists every place it stands, so it is cut, stored and shown once.
-    """
+@task("search-postings")
+def group_postings(shards: int, texts: tuple[tuple[int, str], ...]) -> tuple[tuple[Hashed[str], ...], str]:
+    """The postings of a group of texts (by id), cut into one part per shard, and the fold pairs of their
+    characters. A part holds a line per token: `token<TAB>first id<TAB>last id<TAB>the entries`, the first
+    entry's id left out (it is a difference from the previous group's last, known only when a shard is
+    put together, `shard_file`). Each part carries its hash, made here once: a shard is redone only when
+    one of its parts changed, and thousands of unchanged parts are not hashed again on every build."""
+    chars = {c for _, text in texts for c in text}
+    fold = fold_table(chars)
     table = str.maketrans(fold)
-    places: dict[str, list[Doc]] = {}
-    for doc in language.docs:
-        places.setdefault(doc.text, []).append(doc)
-    postings: dict[str, list[str]] = defaultdict(list)
-    last_seen: dict[str, int] = {}
-    total_length = 0
-    for text_id, text in enumerate(places):
-        positional, singles, length = tokens(text.lower().translate(table))
-        total_length += length
+    first: dict[str, int] = {}
+    last: dict[str, int] = {}
+    rest: dict[str, list[str]] = {}
+    for text_id, text in texts:
+        positional, singles, _length = tokens(text.lower().translate(table))
         grouped: dict[str, list[int]] = defaultdict(list)
         for token, position in positional:
             grouped[token].append(position)
-        for token, found in grouped.items():
-            postings[token].append(_b36(text_id - last_seen.get(token, 0)) + _positions(found))
-            last_seen[token] = text_id
-        for char in singles:
-            postings[char].append(_b36(text_id - last_seen.get(char, 0)))
-            last_seen[char] = text_id
-    encoded = {token: ";".join(entries) for token, entries in postings.items()}
-    del postings
-    size = sum(len(t) + len(v) + 6 for t, v in encoded.items())
-    shards = max(1, -(-size // SHARD_BYTES))
-    split: list[dict[str, str]] = [{} for _ in range(shards)]
-    for token, value in encoded.items():
-        split[fnv1a(token) % shards][token] = value
-    written = 0
-    for sub in ("t", "d"):
-        (folder / sub).mkdir(parents=True, exist_ok=True)
-    for k, shard in enumerate(split):
-        written += _dump(folder / "t" / f"{k}.json", shard)
-    texts = list(places.items())
-    (folder / "p").mkdir(parents=True, exist_ok=True)
-    for k in range(0, len(texts), CHUNK):
-        chunk = []
-        for offset, (text, where) in enumerate(texts[k : k + CHUNK]):
-            listed = [[d.url, d.title, d.heading] for d in where]
-            if len(listed) > PLACES:  # boilerplate on many pages: its full list only when it is shown
-                written += _dump(folder / "p" / f"{k + offset}.json", listed)
-                chunk.append([text, listed[:PLACES], len(listed)])
+        found = [(token, _positions(at)) for token, at in grouped.items()] + [(char, "") for char in singles]
+        for token, positions in found:
+            if token in first:
+                rest[token].append(";" + _b36(text_id - last[token]) + positions)
             else:
-                chunk.append([text, listed])
-        written += _dump(folder / "d" / f"{k // CHUNK}.json", chunk)
-    meta = {
-        "version": 1,
-        "shards": shards,
-        "texts": len(texts),
-        "chunk": CHUNK,
-        "fold": "".join(a + b for a, b in sorted(fold.items())),
-    }
-    written += _dump(folder / "meta.json", meta)
-    return {"texts": len(texts), "places": len(language.docs), "shards": shards, "bytes": written}
+                first[token] = text_id
+                rest[token] = [positions]
+            last[token] = text_id
+    parts: list[list[str]] = [[] for _ in range(shards)]
+    for token in sorted(first):
+        parts[_shard_hash(token) % shards].append(f"{token}\t{first[token]}\t{last[token]}\t{''.join(rest[token])}")
+    return tuple(hashed("\n".join(part)) for part in parts), "".join(a + b for a, b in sorted(fold.items()))
 
 
-def _dump(path: Path, value: object) -> int:
-    data = json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
-    path.write_bytes(data)
-    return len(data)
+@task("search-shard")
+def shard_file(*parts: str) -> bytes:
+    """One postings shard from its part of every group, in id order: each token's entries joined, the
+    first entry of each group's run given as its difference from the last id before it."""
+    pieces: dict[str, list[str]] = defaultdict(list)
+    last: dict[str, int] = {}
+    for part in parts:
+        if not part:
+            continue
+        for line in part.split("\n"):
+            token, first, final, rest = line.split("\t")
+            pieces[token].append(_b36(int(first) - last.get(token, 0)) + rest)
+            last[token] = int(final)
+    return _dumps({token: ";".join(pieces[token]) for token in sorted(pieces)})
 
 
-def build_index(site: Path) -> dict[str, dict[str, int]]:
-    """Index the built site in place: `site/search/<lang>/`. Returns per language what was written."""
-    languages = collect(site)
-    chars = {c for language in languages.values() for doc in language.docs for c in doc.text}
-    fold = fold_table(chars)
-    out = site / "search"
+def _chunk_input(bucket: list[str], texts: dict[str, list[str]]) -> Hashed[Entries]:
+    """A bucket's texts and places, named by one string of them all: quicker to hash than their repr."""
+    return hashed(
+        [(text, texts[text]) for text in bucket], "\x01".join(t + "\x00" + "\x00".join(texts[t]) for t in bucket)
+    )
+
+
+def language_files(memo: Memo, texts: dict[str, list[str]]) -> tuple[dict[str, bytes], dict[str, int], dict[str, str]]:
+    """One language's index files by path (under `search/<lang>/`), what they hold, and the fold pairs of
+    its characters (`meta.json` is completed by the caller with every language's: a reader may type a
+    character in the other script that this language's text never holds)."""
+    buckets_count = _power_of_two(-(-len(texts) // CHUNK_TEXTS))
+    buckets: list[list[str]] = [[] for _ in range(buckets_count)]
+    for text in texts:
+        buckets[zlib.crc32(text.encode("utf-8")) & (buckets_count - 1)].append(text)
+    for bucket in buckets:
+        bucket.sort()
+    slots = _power_of_two(max(len(bucket) for bucket in buckets))
+    shards = _power_of_two(-(-sum(len(text) for text in texts) // SHARD_CHARS))
+    files: dict[str, bytes] = {}
+    filled = [k for k, bucket in enumerate(buckets) if bucket]
+    # A chunk's input is named by one string of its texts and places: quicker to hash than their repr.
+    chunks = memo.map(chunk_files, [(_chunk_input(buckets[k], texts),) for k in filled])
+    for k, made in zip(filled, chunks, strict=True):
+        chunk, full = made.value
+        files[f"d/{k}.json"] = chunk
+        for rank, data in full:
+            files[f"p/{k * slots + rank}.json"] = data
+    groups = []
+    for g in range(0, buckets_count, GROUP_BUCKETS):
+        members = tuple(
+            (k * slots + rank, text)
+            for k in range(g, min(g + GROUP_BUCKETS, buckets_count))
+            for rank, text in enumerate(buckets[k])
+        )
+        groups.append((shards, hashed(members, "\x00".join(f"{i}\x01{text}" for i, text in members))))
+    postings = memo.map(group_postings, groups)
+    fold: dict[str, str] = {}
+    for group in postings:
+        pairs = group.value[1]
+        fold.update(zip(pairs[0::2], pairs[1::2], strict=True))
+    rows = [tuple(group.value[0][k] for group in postings) for k in range(shards)]
+    for k, made_shard in enumerate(memo.map(shard_file, rows)):
+        files[f"t/{k}.json"] = made_shard.value
+    files["meta.json"] = _dumps({"version": 2, "shards": shards, "texts": len(texts), "chunk": slots})
+    places = sum(len(where) for where in texts.values()) // 3
+    summary = {"texts": len(texts), "places": places, "shards": shards, "bytes": sum(map(len, files.values()))}
+    return files, summary, fold
+
+
+def _pages(site: Path) -> list[tuple[str, str]]:
+    """(relative path, path) of each HTML page of the site but 404 pages and the index's own folder."""
+    found = []
+    for top, dirs, names in os.walk(site):
+        relative = os.path.relpath(top, site).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        dirs[:] = [d for d in dirs if not d.startswith(".") and (prefix or d != "search")]
+        found += [(prefix + n, os.path.join(top, n)) for n in names if n.endswith(".html") and n != "404.html"]
+    return sorted(found)
+
+
+def _sync(folder: Path, files: dict[str, bytes]) -> None:
+    """Make `folder` hold exactly `files`, writing only those whose bytes differ (each through a new file
+    put in place, never through a link) and removing the rest; plain `os` calls, for some 10,000 files."""
+    present: set[str] = set()
+    for top, _dirs, names in os.walk(folder):
+        relative = os.path.relpath(top, folder).replace(os.sep, "/")
+        prefix = "" if relative == "." else relative + "/"
+        present.update(prefix + name for name in names)
+    made: set[str] = set()
+    for rel, data in files.items():
+        path = os.path.join(folder, rel)
+        if rel in present:
+            with open(path, "rb") as handle:
+                if handle.read(len(data) + 1) == data:
+                    continue
+        directory = os.path.dirname(path)
+        if directory not in made:
+            os.makedirs(directory, exist_ok=True)
+            made.add(directory)
+        with open(path + ".tmp", "wb") as handle:
+            handle.write(data)
+        os.replace(path + ".tmp", path)
+    for rel in present - files.keys():
+        os.unlink(os.path.join(folder, rel))
+    for top, _dirs, names in os.walk(folder, topdown=False):
+        if top != str(folder) and not names and not os.listdir(top):
+            os.rmdir(top)
+
+
+def _link_tree(source: Path, target: Path) -> None:
+    """Hard links in `target` to every file under `source` (nothing if it is missing or links fail)."""
+    for top, _dirs, names in os.walk(source):
+        here = target / os.path.relpath(top, source)
+        here.mkdir(parents=True, exist_ok=True)
+        for name in names:
+            try:
+                os.link(os.path.join(top, name), here / name)
+            except OSError:
+                return
+
+
+def build_index(site: Path, memo: Memo | None = None, previous: Path | None = None) -> dict[str, dict[str, int]]:
+    """Index the built site in place: `site/search/<lang>/`, writing only the files whose bytes change and
+    removing those no longer made. Returns per language what it holds.
+
+    With a `memo`, what the pages, chunks and shards were made from last time is kept, so an edit redoes
+    only what it touched (the caller commits the memo). `previous` is the site this one replaces: a site
+    built afresh starts from hard links to its index files, so only the files that change are written
+    (a changed file is replaced, never written through a link, so the previous site stays as it was)."""
+    memo = memo or Memo(None)
+    pages = []
+    for rel, path in _pages(site):
+        with open(path, "rb") as handle:
+            pages.append((rel, handle.read()))
+    extracted = memo.map(page_text, pages)
+    del pages
+    languages = collect(made.value for made in extracted)
+    files: dict[str, bytes] = {}
     summary = {}
-    for lang, language in sorted(languages.items()):
-        folder = out / lang
-        folder.mkdir(parents=True, exist_ok=True)
-        summary[lang] = write_language(folder, language, fold)
-    os.utime(out)
+    fold: dict[str, str] = {}
+    for lang, texts in sorted(languages.items()):
+        made, summary[lang], folds = language_files(memo, texts)
+        fold.update(folds)
+        files.update((f"{lang}/{rel}", data) for rel, data in made.items())
+    pairs = "".join(a + b for a, b in sorted(fold.items()))
+    for lang in languages:
+        meta = json.loads(files[f"{lang}/meta.json"])
+        files[f"{lang}/meta.json"] = _dumps({**meta, "fold": pairs})
+        summary[lang]["bytes"] = sum(len(data) for rel, data in files.items() if rel.startswith(lang + "/"))
+    if previous is not None and not (site / "search").exists():
+        _link_tree(previous / "search", site / "search")
+    _sync(site / "search", files)
+    os.utime(site / "search")
     return summary
 
 
@@ -347,7 +510,8 @@ class Lookup:
 
 def lookup(folder: Path, query: str, page: int = 10) -> Lookup:
     """Run a query as assets/digest-search.js does, against one language's index on disk (for the benchmark
-    and tests): the same folding, tokens and exact-phrase test; the files it would fetch, and their bytes."""
+    and tests): the same folding, tokens and exact-phrase test; the files it would fetch, and their bytes
+    (a text's full list of places is fetched only when the reader opens it, so it is not counted)."""
     files = ["meta.json"]
     meta = json.loads((folder / "meta.json").read_bytes())
     fold = dict(zip(meta["fold"][0::2], meta["fold"][1::2], strict=True))
@@ -406,8 +570,5 @@ def lookup(folder: Path, query: str, page: int = 10) -> Lookup:
         chunk = f"d/{doc // meta['chunk']}.json"
         if chunk not in files:
             files.append(chunk)
-        entry = json.loads((folder / chunk).read_bytes())[doc % meta["chunk"]]
-        if len(entry) > 2:
-            files.append(f"p/{doc}.json")
     exact_count = sum(1 for s in scored if s[0])
     return Lookup(len(scored), exact_count, files, sum((folder / f).stat().st_size for f in files), shown)
