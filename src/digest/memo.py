@@ -200,6 +200,7 @@ class Memo:
         self.path = path
         self.used: dict[str, set[str]] = {}
         self.ran: dict[str, int] = {}  # task name → calls computed (not found kept) by this memo
+        self._pruned: dict[str, int] = {}  # task name → how many results it had asked for at the last prune
         self._written: dict[str, str] | None = None
         self._outputs: dict[str, str] = {}
         self.memory = _REMEMBERED.setdefault(path.resolve() if path else None, {})
@@ -371,8 +372,13 @@ class Memo:
     # --- the end of a build -----------------------------------------------------------------------------
 
     def prune(self) -> None:
-        """Drop every kept result of a task this build ran that this build did not ask for."""
+        """Drop every kept result of a task this build ran that this build did not ask for. A task that asked
+        for nothing more since the last prune (a build prunes after writing its pages and again after
+        publishing) is not gone through again."""
         for kind, used in self.used.items():
+            if self._pruned.get(kind) == len(used):
+                continue
+            self._pruned[kind] = len(used)
             if self.db is not None:
                 self._sql(functools.partial(_drop_unused, kind=kind, used=used), None)
             remembered = self.memory.get(kind, {})

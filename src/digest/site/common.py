@@ -78,6 +78,7 @@ def page_root(path: str) -> str:
 
 def base_context(index: SiteIndex, lang: Language) -> dict[str, Any]:
     """What every template of a language gets: the corpus to look things up in, and formatting helpers."""
+    region_names = {region_key(r): r.normalized.source.region.name(lang.text) for r in index.reports}
     return {
         "lang": lang,
         "languages": LANGUAGES,
@@ -100,7 +101,5 @@ def base_context(index: SiteIndex, lang: Language) -> dict[str, Any]:
         "region_list": lambda: format_list(
             list(dict.fromkeys(r.normalized.source.region.name(lang.text) for r in index.reports)), locale=lang.locale
         ),
-        "region_name": lambda name: {
-            region_key(r): r.normalized.source.region.name(lang.text) for r in index.reports
-        }.get(name, name),
+        "region_name": lambda name: region_names.get(name, name),
     }

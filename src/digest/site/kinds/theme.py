@@ -14,6 +14,7 @@ from markupsafe import Markup
 from digest.memo import Output
 from digest.site.common import Pages
 from digest.site.text import article, article_for, charts, paragraph_view, term_notes
+from digest.slice.measures import Measure
 from digest.slice.themes import Theme
 
 TEMPLATE = "theme.md.j2"
@@ -49,13 +50,12 @@ def _shown_paragraph(pages: Pages, report: Any, section: Any, paragraph: Any, ro
     return {"p": paragraph_view(pages.index, report, section, paragraph, pages.lang, root), "show_source": True}
 
 
-def made_from(pages: Pages, theme: Theme) -> tuple[object, ...]:
+def made_from(pages: Pages, theme: Theme, measures: list[Measure]) -> tuple[object, ...]:
     index = pages.index
     listing = [
         (names, count, [index.digests[report.id].shown[paragraph.id] for report, _, paragraph in listed])
         for names, listed, count in index.listings.get(theme.id, [])
     ]
-    measures = [m for m in index.corpus.measures if m.theme == theme.id]
     articles = [index.model.summaries.get((theme.id, lang)) for lang in ("en", "zh-Hans")]
     cited = [(v.citation.report, v.citation.paragraph) for m in measures for v in m.values]
     cited += [(p.report, p.paragraph) for a in articles if a for para in a.paragraphs for p in para if p.report]
@@ -71,7 +71,7 @@ def pages(pages: Pages) -> Iterator[tuple[str, Output]]:
         yield pages.page(
             f"themes/{theme.id}",
             TEMPLATE,
-            made_from(pages, theme),
+            made_from(pages, theme, measures),
             theme=theme,
             summary=lambda root, summary=summary: article(index, summary, lang, root),
             theme_measures=measures,
