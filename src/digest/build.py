@@ -184,7 +184,7 @@ def gather_model(project: Project, memo: Memo) -> SiteModel:
     )
     forms = hashed(tuple(sorted(glossary.value.forms().items())), glossary)
     matches = match_terms(memo, corpus.hashed, forms, terminal_progress("term matching"))
-    templates = environments(memo, project.templates, project.locales)
+    templates = environments(memo, project.templates, project.locales, project.build / ".templates.jinja")
     return SiteModel(
         corpus=corpus,
         glossary=glossary,

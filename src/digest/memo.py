@@ -13,7 +13,7 @@ computes a key: stages and page builders declare what they read by what they pas
 - The code version is a hash of the package's source: a change to the code invalidates every result
   (coarse but never stale; a finer one would have to know which module each task really uses).
 - Results live in one SQLite file (a thousand small results cost one write), plus this process's memory,
-  which is all that `kept="process"` tasks (Jinja environments, rendered fragments) use.
+  which is all that `kept="process"` tasks (Jinja environments) use.
 - Outputs on disk (the generated pages) are recorded with the key they were produced from; one whose key
   changed, or whose file is gone, is produced again (`Memo.outputs`).
 - Writes wait for `commit`: a build that fails midway leaves the store as the last good build left it;

@@ -19,9 +19,11 @@ ours.
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import logging
 import os
+import pickle
 import shutil
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -44,6 +46,11 @@ Titles = dict[str, list[list[str]]]
 def private_output(site_dir: Path) -> Path:
     """Where MkDocs builds, beside the site; never served."""
     return site_dir.with_name(f".{site_dir.name}.mkdocs")
+
+
+def i18n_files(output: Path) -> Path:
+    """Where mkdocs-static-i18n's per-language files are remembered between builds (`recall_i18n_files`)."""
+    return output.with_name(output.name + ".i18n")
 
 
 def compiled_templates(site_dir: Path) -> Path:
@@ -153,9 +160,16 @@ class Incremental(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     @event_priority(-1000)  # after mkdocs-static-i18n has made this language's files and navigation
     def on_nav(self, nav: Any, config: Any, files: Any) -> Any:
         self._nav = nav
-        self._in_nav = {page.file.src_uri for page in nav.pages}
         self._reading = True
         self._everything = self.since is None
+        known = {url: title for url, title in self.old_titles.get(_language(config), [])}
+        self._in_nav = set()
+        for page in nav.pages:  # an unchanged page keeps its title: no need to read it
+            title = known.get(page.url)
+            if self._everything or title in (None, "None") or self._changed(page.file):
+                self._in_nav.add(page.file.src_uri)
+            else:
+                page.title = title
         for file in files:
             vars(file)["is_modified"] = self._is_modified(file)
         return nav
@@ -195,25 +209,91 @@ def _anew(write: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
     return write_anew
 
 
+_I18N_FILES: dict[tuple[object, ...], dict[str, Any]] = {}
+
+
+def recall_i18n_files(path: Path, dirty: bool) -> None:
+    """Before an incremental run, what `_remembered` kept at the last complete build (the key holds every
+    string the result depends on; the plugin's version is in `shape`, which a dirty run shares); before a
+    full run, nothing, so files gone since are forgotten."""
+    _I18N_FILES.clear()
+    if dirty:
+        with contextlib.suppress(OSError, pickle.UnpicklingError, EOFError, AttributeError, TypeError):
+            _I18N_FILES.update(pickle.loads(path.read_bytes()))
+
+
+def keep_i18n_files(path: Path) -> None:
+    temporary = path.with_name(path.name + ".tmp")
+    temporary.write_bytes(pickle.dumps(_I18N_FILES, protocol=pickle.HIGHEST_PROTOCOL))
+    os.replace(temporary, path)
+
+
+def _remembered(create: Callable[..., Any]) -> Callable[..., Any]:
+    """mkdocs-static-i18n's `create_i18n_file`, its result remembered by everything it reads.
+
+    The plugin makes each file's per-language copy through pathlib some 34,000 times per build at
+    N = 1,000 (every file for each language, then again for the alternates): half of an incremental
+    MkDocs run. The copy depends only on the strings in the key below, so a copy already made (in an
+    earlier language's pass or an earlier build of `digest serve`) is a dict copy. The plugin's own
+    function makes every first copy, so its rules are not restated here."""
+
+    def create_i18n_file(file: Any, current: str, default: str, languages: list[str], config: Any) -> Any:
+        key = (
+            file.src_uri,
+            file.dest_uri,
+            file.name,
+            file.inclusion,
+            current,
+            default,
+            tuple(languages),
+            config.docs_dir,
+            config.site_dir,
+            config.use_directory_urls,
+        )
+        made = _I18N_FILES.get(key)
+        if made is None:
+            fresh = create(file, current, default, languages, config)
+            if len(_I18N_FILES) > 250_000:
+                _I18N_FILES.clear()
+            _I18N_FILES[key] = {name: value for name, value in vars(fresh).items() if name != "alternates"}
+            return fresh
+        copy = object.__new__(type(file))
+        vars(copy).update(made)
+        copy.alternates = {current: copy}
+        return copy
+
+    return create_i18n_file
+
+
 @contextlib.contextmanager
 def dirty_build(dirty: bool) -> Iterator[None]:
     """While MkDocs runs: every file it writes is a new file (its writers open the old one 'wb', which would
     write through a hard link into the published site), mkdocs-static-i18n builds the other languages with
-    our `dirty`, and the dirty-build warning is dropped."""
+    our `dirty` and remembers its per-language files (`_remembered`), and the dirty-build warning is
+    dropped."""
     from mkdocs_static_i18n import plugin as i18n_plugin  # type: ignore[import-untyped]
+    from mkdocs_static_i18n import reconfigure, suffix
 
-    saved = utils.write_file, utils.copy_file, i18n_plugin.build
+    saved = utils.write_file, utils.copy_file, i18n_plugin.build, suffix.create_i18n_file, reconfigure.is_relative_to
     build = i18n_plugin.build
     logger = logging.getLogger("mkdocs.commands.build")
     quiet = _DropDirtyWarning()
     utils.write_file = _anew(utils.write_file)  # type: ignore[assignment]
     utils.copy_file = _anew(utils.copy_file)  # type: ignore[assignment]
     i18n_plugin.build = lambda config, **kwargs: build(config, **{**kwargs, "dirty": dirty})
+    suffix.create_i18n_file = _remembered(suffix.create_i18n_file)
+    reconfigure.is_relative_to = functools.lru_cache(maxsize=1 << 16)(reconfigure.is_relative_to)
     logger.addFilter(quiet)
     try:
         yield
     finally:
-        utils.write_file, utils.copy_file, i18n_plugin.build = saved
+        (
+            utils.write_file,
+            utils.copy_file,
+            i18n_plugin.build,
+            suffix.create_i18n_file,
+            reconfigure.is_relative_to,
+        ) = saved
         logger.removeFilter(quiet)
 
 

@@ -143,8 +143,10 @@ def run_mkdocs(
         OutputState,
         compiled_templates,
         dirty_build,
-        link_tree,
+        i18n_files,
+        keep_i18n_files,
         private_output,
+        recall_i18n_files,
         shape,
     )
 
@@ -167,6 +169,7 @@ def run_mkdocs(
             OutputState.forget(output)
             if not dirty:
                 shutil.rmtree(output, ignore_errors=True)
+            recall_i18n_files(i18n_files(output), dirty)
             since = started_ns(output)
             plugin = Incremental(
                 last.started_ns if last and dirty else None,
@@ -184,6 +187,7 @@ def run_mkdocs(
         if search:
             shutil.rmtree(output / "search", ignore_errors=True)  # new files (or links to the published ones)
             build_index(output, memo, previous=site_dir)
+        keep_i18n_files(i18n_files(output))
         OutputState(now, since, plugin.titles).write(output)
         if timings is not None:
             timings["mkdocs"] = built - started
@@ -197,16 +201,121 @@ def run_mkdocs(
         raise DigestError(problems) from exc
     finally:
         logger.removeHandler(collector)
+    indexed = time.perf_counter()
+    try:
+        return _put_in_place(output, site_dir, in_place=dirty)
+    finally:
+        if timings is not None:
+            timings["site update"] = time.perf_counter() - indexed
+
+
+def _put_in_place(output: Path, site_dir: Path, in_place: bool) -> SyncResult:
+    """Publish MkDocs' folder: file by file after an incremental run, else a whole copy swapped in."""
+    if in_place and site_dir.is_dir() and not site_dir.is_symlink() and not _updating(site_dir).exists():
+        return update_in_place(output, site_dir)
+    from digest.publish.incremental import link_tree
+
     staging = Path(tempfile.mkdtemp(prefix=".site-", dir=site_dir.parent))
     try:
         link_tree(output, staging)
         changes = keep_unchanged(staging, site_dir, output)
         publishable(staging)
         swap_in(staging, site_dir)
+        _updating(site_dir).unlink(missing_ok=True)
     except OSError:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return changes
+
+
+def _updating(site_dir: Path) -> Path:
+    """Present while the site is being updated file by file: a build that finds it was interrupted there,
+    and swaps in a whole copy instead."""
+    return site_dir.with_name(f".{site_dir.name}.updating")
+
+
+def _inodes(folder: str) -> dict[str, tuple[int, bool]]:
+    """Each entry under `folder` by relative path: its inode and whether it is a folder, from the directory
+    listings alone (no `stat` per file)."""
+    found: dict[str, tuple[int, bool]] = {}
+    pending = [("", folder)]
+    while pending:
+        prefix, top = pending.pop()
+        try:
+            entries = list(os.scandir(top))
+        except (FileNotFoundError, NotADirectoryError):
+            continue
+        for entry in entries:
+            rel = prefix + entry.name
+            is_dir = entry.is_dir(follow_symlinks=False)
+            found[rel] = (entry.inode(), is_dir)
+            if is_dir:
+                pending.append((rel + "/", entry.path))
+    return found
+
+
+def update_in_place(output: Path, site_dir: Path) -> SyncResult:
+    """Publish an incremental build file by file, in the time its changes take rather than the site's size.
+
+    The published site is hard links to the files of `output` (MkDocs' own folder, where a rewritten file
+    is a new file). A file whose inode differs is put in place atomically (a link to the new file renamed
+    over the old); one whose bytes did not change keeps the published inode, which `output` then links
+    to, so it stays unchanged for servers and mirrors. New files go in before the pages that link to them
+    are replaced, removed ones go last. Every page is whole at every moment; if the update is
+    interrupted, the next build swaps in a whole copy (`_updating`)."""
+    new, published = _inodes(str(output)), _inodes(str(site_dir))
+    marker = _updating(site_dir)
+    marker.write_bytes(b"")
+    written: list[str] = []
+    unchanged: list[str] = []
+    fresh: list[str] = []
+    for rel, (inode, is_dir) in sorted(new.items()):
+        old = published.get(rel)
+        if is_dir:
+            if old is None or not old[1]:
+                if old is not None:
+                    os.unlink(site_dir / rel)
+                (site_dir / rel).mkdir(mode=0o755)
+            continue
+        if old is not None and old[0] == inode:
+            unchanged.append(rel)
+            continue
+        source, target = output / rel, site_dir / rel
+        if (
+            old is not None
+            and not old[1]
+            and source.stat().st_size == target.stat().st_size
+            and filecmp.cmp(source, target, shallow=False)
+        ):
+            _link_over(target, source)
+            unchanged.append(rel)
+            continue
+        os.chmod(source, 0o644)
+        (fresh if old is None else written).append(rel)
+    for rel in (*fresh, *written):
+        if (site_dir / rel).is_dir():
+            shutil.rmtree(site_dir / rel)
+        _link_over(output / rel, site_dir / rel)
+    removed = sorted(rel for rel, (_, is_dir) in published.items() if rel not in new and not is_dir)
+    for rel in removed:
+        with contextlib.suppress(FileNotFoundError, NotADirectoryError):
+            os.unlink(site_dir / rel)
+    for rel, (_, is_dir) in sorted(published.items(), reverse=True):
+        if is_dir and rel not in new:
+            shutil.rmtree(site_dir / rel, ignore_errors=True)
+    marker.unlink()
+    return SyncResult(tuple(sorted(fresh + written)), tuple(unchanged), tuple(removed))
+
+
+def _link_over(source: Path, target: Path) -> None:
+    """`target` becomes a hard link to `source`, in one rename (a copy where links cannot be made)."""
+    temporary = target.with_name(target.name + ".link")
+    temporary.unlink(missing_ok=True)
+    try:
+        os.link(source, temporary)
+    except OSError:
+        shutil.copy2(source, temporary)
+    os.replace(temporary, target)
 
 
 def started_ns(output: Path) -> int:

@@ -49,7 +49,7 @@ class Pages:
 
     def fragment(self, template: str, shows: str, root: str, variables: Callable[[], dict[str, Any]]) -> Markup:
         """A piece of a page (a paragraph on a theme page, a report's row on the home page) rendered from its
-        own template, or taken from an earlier build in this process when `shows`, the trace of all it
+        own template, or taken from an earlier build when `shows`, the trace of all it
         shows, is the same: after one edit the pages that gather from every report are rendered again,
         but few of their pieces changed."""
 
@@ -60,7 +60,7 @@ class Pages:
         return memo.call(_fragment, self.env, template, root, self.index.model.everywhere, Hashed(context, shows)).value
 
 
-@task("fragment", kept="process")
+@task("fragment")
 def _fragment(
     env: jinja2.Environment, template: str, _root: str, _everywhere: None, context: Callable[[], dict[str, Any]]
 ) -> Markup:

@@ -7,8 +7,9 @@ markup, scripts or Material extensions into the site.
 
 from __future__ import annotations
 
+import gettext
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +33,12 @@ def md(value: Any) -> Markup:
     return Markup(MARKDOWN_SPECIAL.sub(r"\\\1", text))
 
 
-def environment(templates: Path, extensions: tuple[str, ...] = ()) -> jinja2.Environment:
+def environment(templates: Path, extensions: tuple[str, ...] = (), compiled: Path | None = None) -> jinja2.Environment:
+    """`compiled`: a folder where compiled templates are kept between processes (Jinja checks each against
+    its template's source), so a fresh `digest build` does not compile every template again. The compiled
+    code is the same for every language: no filter that depends on the language may be folded into it."""
+    if compiled is not None:
+        compiled.mkdir(parents=True, exist_ok=True)
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(str(templates)),
         autoescape=True,
@@ -41,6 +47,7 @@ def environment(templates: Path, extensions: tuple[str, ...] = ()) -> jinja2.Env
         trim_blocks=True,
         lstrip_blocks=True,
         extensions=list(extensions),
+        bytecode_cache=jinja2.FileSystemBytecodeCache(str(compiled)) if compiled is not None else None,
     )
     env.filters["md"] = md
     return env
@@ -73,24 +80,37 @@ def _template_line(exc: BaseException, name: str) -> int | None:
     return line
 
 
+def _label(catalog: gettext.NullTranslations) -> Callable[..., str]:
+    """A data value's interface label in the catalog's language. It takes the template's context only so
+    that Jinja never folds `"approved"|label` into the compiled template, which is shared by every
+    language through the compiled-template folder."""
+
+    @jinja2.pass_context
+    def label(_context: jinja2.runtime.Context, value: str) -> str:
+        return catalog.gettext(LABELS.get(value, value))
+
+    return label
+
+
 @task("environments", kept="process")
-def _environments(folders: tuple[Path, Path]) -> dict[str, jinja2.Environment]:
-    templates, locales = folders
+def _environments(folders: tuple[Path, Path, Path]) -> dict[str, jinja2.Environment]:
+    templates, locales, compiled = folders
     envs = {}
     for lang in LANGUAGES:
-        env = environment(templates, ("jinja2.ext.i18n",))
+        env = environment(templates, ("jinja2.ext.i18n",), compiled)
         catalog = translations(locales, lang)
         install(env, catalog)
-        env.filters["label"] = lambda value, catalog=catalog: catalog.gettext(LABELS.get(value, value))
+        env.filters["label"] = _label(catalog)
         envs[lang.code] = env
     return envs
 
 
-def environments(memo: Memo, templates: Path, locales: Path) -> Hashed[dict[str, jinja2.Environment]]:
+def environments(memo: Memo, templates: Path, locales: Path, compiled: Path) -> Hashed[dict[str, jinja2.Environment]]:
     """A Jinja environment per language, with its interface catalog, made again only when a template or a
-    catalog changed: a build in the same process (`digest serve`) compiles no template twice."""
+    catalog changed: a build in the same process (`digest serve`) compiles no template twice, and a build
+    in a new process reads the compiled templates from `compiled`."""
     made_from = [
         (relative, input_bytes(path)) for folder in (templates, locales) for relative, path in files_under(folder)
     ]
-    folders = (templates, locales)
+    folders = (templates, locales, compiled)
     return memo.call(_environments, hashed(folders, str(templates.resolve()), str(locales.resolve()), made_from))

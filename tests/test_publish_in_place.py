@@ -1,0 +1,164 @@
+"""After an incremental MkDocs run the published site is updated file by file (publish/mkdocs.py,
+`update_in_place`): it ends equal to MkDocs' folder, an unchanged file keeps its inode, and an update cut
+short leaves a mark that makes the next build swap in a whole copy."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import stat
+from pathlib import Path
+
+import pytest
+
+from digest.build import build
+from digest.project import Project
+from digest.publish import mkdocs as publish
+from digest.publish.incremental import link_tree, private_output
+from digest.publish.mkdocs import update_in_place
+
+
+def tree(folder: Path) -> dict[str, bytes]:
+    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+
+
+def rewrite(path: Path, data: bytes) -> None:
+    """As MkDocs writes in an incremental run: a new file, never through the old one's link."""
+    path.unlink(missing_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(data)
+
+
+@pytest.fixture
+def published(tmp_path: Path) -> tuple[Path, Path]:
+    output, site = tmp_path / "out", tmp_path / "site"
+    for rel, data in {
+        "index.html": b"<p>home</p>",
+        "reports/a/index.html": b"<p>a</p>",
+        "reports/b/index.html": b"<p>b</p>",
+        "reports/gone/index.html": b"<p>gone</p>",
+        "assets/site.css": b"body{}",
+        "search/t/0.json": b"{}",
+    }.items():
+        rewrite(output / rel, data)
+    site.mkdir()
+    link_tree(output, site)
+    return output, site
+
+
+def test_the_site_ends_equal_to_the_build_and_only_changes_are_new_files(published: tuple[Path, Path]) -> None:
+    output, site = published
+    inode = {rel: (site / rel).stat().st_ino for rel in tree(site)}
+    rewrite(output / "reports/a/index.html", b"<p>a, edited</p>")
+    rewrite(output / "reports/b/index.html", b"<p>b</p>")  # written again, the same bytes
+    rewrite(output / "reports/new/index.html", b"<p>new</p>")
+    shutil.rmtree(output / "reports/gone")
+    (output / "reports/new/index.html").chmod(0o600)
+
+    changes = update_in_place(output, site)
+
+    assert tree(site) == tree(output)
+    assert not (site / "reports/gone").exists(), "a removed page's folder goes too"
+    assert changes.written == ("reports/a/index.html", "reports/new/index.html")
+    assert changes.removed == ("reports/gone/index.html",)
+    assert "reports/b/index.html" in changes.unchanged
+    assert (site / "reports/b/index.html").stat().st_ino == inode["reports/b/index.html"], "same bytes, same file"
+    assert (output / "reports/b/index.html").stat().st_ino == inode["reports/b/index.html"], "and MkDocs' links it"
+    assert (site / "index.html").stat().st_ino == inode["index.html"]
+    assert (site / "reports/a/index.html").stat().st_ino != inode["reports/a/index.html"]
+    assert stat.S_IMODE((site / "reports/new/index.html").stat().st_mode) == 0o644, "readable by a web server"
+    assert not [p for p in site.parent.iterdir() if p.name.startswith(".")], "no mark left"
+
+
+def test_a_folder_replaced_by_a_file_and_back(published: tuple[Path, Path]) -> None:
+    output, site = published
+    shutil.rmtree(output / "reports/a")
+    rewrite(output / "reports/a", b"now a file")
+    shutil.rmtree(output / "assets")
+    rewrite(output / "assets/site.css/index.html", b"now a folder")
+    (output / "assets/site.css").rename(output / "assets/x")
+    update_in_place(output, site)
+    assert tree(site) == tree(output)
+
+
+def test_an_update_cut_short_leaves_its_mark(published: tuple[Path, Path], monkeypatch: pytest.MonkeyPatch) -> None:
+    output, site = published
+    rewrite(output / "reports/a/index.html", b"<p>a, edited</p>")
+    rewrite(output / "reports/c/index.html", b"<p>c</p>")
+
+    def full_disk(*_: object) -> None:
+        raise OSError(28, os.strerror(28))
+
+    monkeypatch.setattr(publish, "_link_over", full_disk)
+    with pytest.raises(OSError):
+        update_in_place(output, site)
+    assert publish._updating(site).exists()
+
+
+def test_after_an_interrupted_update_the_next_build_swaps_in_a_whole_copy(
+    built_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project_dir = tmp_path / "project"
+    shutil.copytree(built_project, project_dir, symlinks=True)
+    project = Project(project_dir)
+    (project.site / "stray.html").write_bytes(b"left by the interrupted update")
+    publish._updating(project.site).write_bytes(b"")
+    raw = sorted((project_dir / "source_texts").glob("*.txt"))[0]
+    raw.write_bytes(raw.read_bytes() + "新增一段，用于检验中断后的发布。\n".encode())
+
+    def not_in_place(output: Path, site_dir: Path) -> None:
+        raise AssertionError("updated in place over an interrupted update")
+
+    monkeypatch.setattr(publish, "update_in_place", not_in_place)
+    build(project)
+    assert not publish._updating(project.site).exists()
+    assert not (project.site / "stray.html").exists()
+    assert tree(project.site) == tree(private_output(project.site))
+
+
+def test_a_remembered_i18n_file_equals_the_plugins_own(root: Path) -> None:
+    """mkdocs-static-i18n's per-language file, made again from what the first call remembered, has every
+    attribute the plugin's own function gives it (publish/incremental.py, `_remembered`)."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File
+    from mkdocs_static_i18n import suffix
+
+    from digest.publish.incremental import _I18N_FILES, _remembered
+
+    config = load_config(config_file=str(root / "mkdocs.yml"), docs_dir=str(root / "docs"), site_dir="/tmp/site")
+    names = [
+        "index.md",
+        "index.zh.md",
+        "README.zh-Hant.md",
+        "reports/index.zh-Hant.md",
+        "reports/x-1.zh.md",
+        "reports/x-1.en.md",
+        "reports/x.1.md",
+        "a.b.c.md",
+        "assets/logo.zh.png",
+        "assets/site.css",
+        ".hidden.zh.md",
+        "notes.fr_FR.md",
+    ]
+    remembered = _remembered(suffix.create_i18n_file)
+    _I18N_FILES.clear()
+    for name in names:
+        for language in ("en", "zh", "zh-Hant"):
+            file = File(name, config.docs_dir, config.site_dir, config.use_directory_urls)
+            own = suffix.create_i18n_file(file, language, "en", ["en", "zh", "zh-Hant"], config)
+            first = remembered(file, language, "en", ["en", "zh", "zh-Hant"], config)
+            again = remembered(file, language, "en", ["en", "zh", "zh-Hant"], config)
+            for made in (first, again):
+                assert made.alternates == {language: made}
+                assert {k: v for k, v in vars(made).items() if k != "alternates"} == {
+                    k: v for k, v in vars(own).items() if k != "alternates"
+                }, (name, language)
+                assert (made.url, made.dest_uri, made.abs_dest_path, made.name) == (
+                    own.url,
+                    own.dest_uri,
+                    own.abs_dest_path,
+                    own.name,
+                )
+            again.page = "set on one copy"
+            assert getattr(first, "page", None) != "set on one copy", "copies are independent"
+    assert len(_I18N_FILES) == len(names) * 3
