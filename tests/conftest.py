@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import contextlib
+import io
+import os
 import shutil
 import subprocess
 import sys
@@ -16,7 +19,30 @@ def root() -> Path:
 
 
 def digest(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
-    """The `digest` command as a user runs it, in a project folder, with its output captured."""
+    """The `digest` command as a user runs it, in a project folder, with its output captured.
+
+    It runs `digest.cli.main` in this process (the entry point a user's `digest` calls), so the jieba
+    dictionary and OpenCC tables load once per test session rather than once per command, which made each
+    call cost seconds. A fresh `digest` process is still what tests/test_faults.py and tests/test_serve.py
+    start, and tests/test_cli.py runs one through `digest_process`."""
+    from digest.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    here = os.getcwd()
+    os.chdir(cwd)
+    try:
+        with contextlib.redirect_stdout(out), contextlib.redirect_stderr(err):
+            try:
+                code = main(["--root", str(cwd), *args])
+            except SystemExit as exit_:  # argparse refusing the arguments
+                code = exit_.code if isinstance(exit_.code, int) else 1
+    finally:
+        os.chdir(here)
+    return subprocess.CompletedProcess(["digest", *args], code, out.getvalue(), err.getvalue())
+
+
+def digest_process(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    """The `digest` command in a process of its own, as a user's shell starts it."""
     return subprocess.run(
         [sys.executable, "-m", "digest.cli", "--root", str(cwd), *args], capture_output=True, text=True, cwd=cwd
     )

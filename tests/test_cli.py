@@ -7,7 +7,7 @@ from pathlib import Path
 
 import yaml
 
-from conftest import digest
+from conftest import digest, digest_process
 from digest.cli import main
 
 
@@ -19,7 +19,8 @@ def test_normalize_report_summary(project_copy: Path) -> None:
 
 
 def test_unknown_report_is_one_line(project_copy: Path) -> None:
-    run = digest("normalize", "--report", "nowhere", cwd=project_copy)
+    """In a process of its own, as a user's shell starts it: nothing else reaches stderr."""
+    run = digest_process("normalize", "--report", "nowhere", cwd=project_copy)
     assert run.returncode == 1
     assert run.stderr.count("\n") == 1 and "nowhere" in run.stderr
 

@@ -27,6 +27,18 @@ PAYLOAD = (
     f"<img src=x onerror={MARK}()><svg onload={MARK}()>\"' &amp; {{{{ 7*7 }}}} "
     f"[link](javascript:{MARK}()) ]]> --> {MARK}"
 )
+# Markdown and template syntax that would become markup if the text reached Python-Markdown or Jinja2 raw.
+MARKDOWN = " ".join(
+    (
+        "<script>alert('x')</script>",
+        "<img src=x onerror=alert(1)>",
+        "[link](javascript:alert(1))",
+        "{{ 7*7 }}{% raw %}",
+        '!!! danger "admonition"',
+        '{: onclick="alert(1)" }',
+        '<div markdown="1">**html block**</div>',
+    )
+)
 BIDI = re.compile("[\u202a-\u202e\u2066-\u2069]")
 EVENT_ATTRIBUTE = re.compile(r"^on[a-z]+$")
 
@@ -50,11 +62,20 @@ def _poison(project: Path) -> None:
         data["title"][lang] = f"{PAYLOAD} {lang} {data['title'][lang]}"
         data["publisher"][lang] = PAYLOAD
         data["region"]["city"][lang] = f"{PAYLOAD} city"
-    data["notes"] = PAYLOAD
+    data["notes"] = f"{PAYLOAD} {MARKDOWN} {data['notes']}"
     sidecar.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
 
     raw = project / "source_texts" / "003_cacb8ca68be18fb9.txt"
     raw.write_bytes(raw.read_bytes() + "西安市公安局\u202e。局安公市安西\u202c再次强调\u2067甲\u2069。\n".encode())
+    raw.write_bytes(raw.read_bytes() + f"\n西安市公安局称：{MARKDOWN}。\n".encode())
+    entry = project / "glossary" / "two-cards.yml"
+    entry.write_text(
+        entry.read_text(encoding="utf-8").replace("  en: >-\n", f"  en: >-\n    {MARKDOWN.replace(':', '：')}\n", 1),
+        encoding="utf-8",
+    )
+    catalog = project / "translations" / "en" / "gansu-fengqiao-2021.po"
+    escaped = MARKDOWN.replace("\\", "\\\\").replace('"', '\\"')
+    _poison_yaml_field(catalog, r'^msgstr "On 7 May 2019', f'msgstr "{escaped} On 7 May 2019')
 
     entry = project / "glossary" / "actual-population.yml"
     gloss = yaml.safe_load(entry.read_text(encoding="utf-8"))
@@ -176,3 +197,23 @@ def test_downloads_carry_the_payload_as_data(hostile_site: Path) -> None:
     assert any(PAYLOAD in (e.text or "") for e in tbx.iter())
     rows = list(csv.DictReader(io.StringIO((hostile_site / "downloads" / "glossary.csv").read_text(encoding="utf-8"))))
     assert any(PAYLOAD in value for row in rows for value in row.values())
+
+
+@pytest.mark.parametrize(
+    "page",
+    [
+        "reports/xian-prevention-control-2021/index.html",  # the raw report
+        "glossary/two-cards/index.html",  # a glossary definition
+        "reports/gansu-fengqiao-2021/index.html",  # an English translation
+    ],
+)
+def test_markdown_and_template_syntax_appear_as_literal_text(hostile_site: Path, page: str) -> None:
+    tree = lxml.html.fromstring((hostile_site / page).read_bytes())
+    main = tree.xpath("//article")[0]
+    assert "<script>alert('x')</script>" in main.text_content()
+    assert not [s for s in tree.xpath("//script") if "alert" in (s.text or "")]
+    assert not tree.xpath("//*[@onerror] | //*[@onclick]")
+    assert not [a for a in tree.xpath("//a[@href]") if a.get("href").strip().lower().startswith("javascript:")]
+    assert "49" not in re.findall(r"\b49\b", main.text_content()) or "{{ 7*7 }}" in main.text_content()
+    assert not tree.xpath("//div[contains(@class, 'admonition')]")
+    assert not tree.xpath("//article//strong[text()='html block']")

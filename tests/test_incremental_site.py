@@ -1,9 +1,12 @@
 """An incremental `digest build` publishes the site a clean build publishes, byte for byte, while MkDocs
 renders only the pages that changed (publish/incremental.py).
 
-Each case edits a built project, rebuilds it incrementally, and compares build/site file by file with a
-clean build: of the whole project (a report edited), or of MkDocs and the search index over the same
-generated pages (the pipeline's own incremental rebuilds are compared with clean ones in test_build.py).
+One copy of the built project goes through a sequence of edits (a report edited, one added, then removed,
+a template, a glossary entry, a theme's name); after each, it is rebuilt incrementally and build/site is
+compared file by file with a clean build: of the whole project (the report edit), or of MkDocs and the
+search index over the same generated pages (the pipeline's own incremental rebuilds are compared with clean
+ones in test_build.py). Each step starts from the site the step before published, so every step is also an
+incremental build on top of an incremental build. The theme's name comes last: it renders every page again.
 """
 
 from __future__ import annotations
@@ -12,8 +15,6 @@ import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
-
-import pytest
 
 from digest.bench import REGIONS, SIDECAR
 from digest.build import build, nav
@@ -47,13 +48,6 @@ def clean_mkdocs(project: Project, target: Path) -> Path:
     return target / "site"
 
 
-@pytest.fixture
-def built_copy(built_project: Path, tmp_path: Path) -> Path:
-    target = tmp_path / "project"
-    shutil.copytree(built_project, target, symlinks=True)
-    return target
-
-
 def rebuild(project_dir: Path) -> tuple[Project, dict[str, int], dict[str, int]]:
     """Build again; the modification times of the private output's pages before and after."""
     project = Project(project_dir)
@@ -62,21 +56,13 @@ def rebuild(project_dir: Path) -> tuple[Project, dict[str, int], dict[str, int]]
     return project, before, mtimes(private_output(project.site))
 
 
-def test_a_report_edit_renders_its_pages_and_publishes_the_clean_site(built_copy: Path, tmp_path: Path) -> None:
-    raw = sorted((built_copy / "source_texts").glob("*.txt"))[1]
+def _edit_report(root: Path) -> str:
+    """Append a sentence to a real report; its id."""
+    raw = sorted((root / "source_texts").glob("*.txt"))[1]
     report_id = re.search(r"^id: (\S+)", raw.with_suffix(".yml").read_text(encoding="utf-8"), re.M)
     assert report_id
     raw.write_bytes(raw.read_bytes() + (SENTENCE + "\n").encode())
-    project, before, after = rebuild(built_copy)
-    page = project.site / "zh" / "reports" / report_id.group(1) / "index.html"
-    assert SENTENCE in page.read_text(encoding="utf-8"), "the edited page shows the new sentence"
-    rendered = {rel for rel in after if before.get(rel) != after[rel]}
-    assert f"zh/reports/{report_id.group(1)}/index.html" in rendered
-    assert len(rendered) < len(after) / 4, f"MkDocs rendered {len(rendered)} of {len(after)} pages"
-    fresh = tmp_path / "fresh"
-    shutil.copytree(built_copy, fresh, ignore=shutil.ignore_patterns("build"), symlinks=True)
-    build(Project(fresh))
-    assert_same_site(project.site, fresh / "build" / "site")
+    return report_id.group(1)
 
 
 def _add_report(root: Path) -> None:
@@ -96,12 +82,14 @@ def _remove_report(root: Path) -> None:
 def _edit_template(root: Path) -> None:
     template = root / "templates" / "report.md.j2"
     text = template.read_text(encoding="utf-8")
+    assert '<table class="report-meta">' in text
     template.write_text(text.replace('<table class="report-meta">', '<table class="report-meta edited">', 1))
 
 
 def _edit_glossary(root: Path) -> None:
     entry = root / "glossary" / "auxiliary-police.yml"
     text = entry.read_text(encoding="utf-8")
+    assert "staff hired on contract" in text
     entry.write_text(text.replace("staff hired on contract", "people hired on contract", 1), encoding="utf-8")
 
 
@@ -109,22 +97,8 @@ def _rename_theme(root: Path) -> None:
     """A theme's name is a title in every page's navigation."""
     themes = root / "data" / "themes.yml"
     text = themes.read_text(encoding="utf-8")
+    assert "Grassroots governance and the" in text
     themes.write_text(text.replace("Grassroots governance and the", "Grassroots rule and the", 1), encoding="utf-8")
-
-
-@pytest.mark.parametrize(
-    "changes",
-    [[_add_report, _remove_report], [_edit_template], [_edit_glossary], [_rename_theme]],
-    ids=["add-then-remove-a-report", "template", "glossary-entry", "navigation-title"],
-)
-def test_an_incremental_site_is_the_clean_site(
-    built_copy: Path, tmp_path: Path, changes: list[Callable[[Path], None]]
-) -> None:
-    for step, change in enumerate(changes):
-        change(built_copy)
-        project, before, after = rebuild(built_copy)
-        assert {rel for rel in after if before.get(rel) != after[rel]}, "something was rendered"
-        assert_same_site(project.site, clean_mkdocs(project, tmp_path / f"clean-{step}"))
 
 
 def _english_page(markdown: str) -> str:
@@ -137,10 +111,62 @@ def _english_page(markdown: str) -> str:
     )
 
 
-def test_a_navigation_title_change_reaches_pages_whose_markdown_did_not_change(built_copy: Path) -> None:
-    """Pages show the renamed theme in their navigation though their own Markdown does not name it."""
-    _rename_theme(built_copy)
-    project, _, _ = rebuild(built_copy)
+def _step(
+    project_dir: Path, change: Callable[[Path], object], scratch: Path, clean_site: Path | None = None
+) -> Project:
+    """One edit, an incremental build, and its site compared with a clean one: `clean_site` when the edit
+    brings back the inputs an earlier clean build was made from, else MkDocs run from nothing into `scratch`."""
+    change(project_dir)
+    project, before, after = rebuild(project_dir)
+    assert {rel for rel in after if before.get(rel) != after[rel]}, f"{change.__name__}: something was rendered"
+    assert_same_site(project.site, clean_site or clean_mkdocs(project, scratch))
+    return project
+
+
+def test_each_edit_renders_what_it_changed_and_publishes_the_clean_site(built_project: Path, tmp_path: Path) -> None:
+    built_copy = tmp_path / "project"
+    shutil.copytree(built_project, built_copy, symlinks=True)
+
+    # A report edited: MkDocs renders its pages and few others; the site is the one a clean build of the
+    # whole project (pipeline and all) publishes.
+    report_id = _edit_report(built_copy)
+    project, before, after = rebuild(built_copy)
+    page = project.site / "zh" / "reports" / report_id / "index.html"
+    assert SENTENCE in page.read_text(encoding="utf-8"), "the edited page shows the new sentence"
+    rendered = {rel for rel in after if before.get(rel) != after[rel]}
+    assert f"zh/reports/{report_id}/index.html" in rendered
+    assert len(rendered) < len(after) / 4, f"MkDocs rendered {len(rendered)} of {len(after)} pages"
+    fresh = tmp_path / "fresh"
+    shutil.copytree(built_copy, fresh, ignore=shutil.ignore_patterns("build"), symlinks=True)
+    build(Project(fresh))
+    assert_same_site(project.site, fresh / "build" / "site")
+
+    # A report added, then removed: the inputs are those of the clean build above again, and so is the site.
+    _step(built_copy, _add_report, tmp_path / "clean-add")
+    _step(built_copy, _remove_report, tmp_path / "clean-remove", fresh / "build" / "site")
+
+    # A template edited. The private output and build/site share unchanged files as hard links; a page
+    # MkDocs renders again is a new file, so the site published before the build stays as it was until the
+    # swap: nothing is written through a file held open since before the build.
+    site = project.site
+    kept = site.with_name("kept")
+    shutil.copytree(site, kept)
+    report = sorted(site.glob("zh/reports/*/index.html"))[0].relative_to(site).as_posix()
+    held = {rel: (site / rel).open("rb") for rel in (report, "404.html", "zh/404.html", "sitemap.xml")}
+    try:
+        _step(built_copy, _edit_template, tmp_path / "clean-template")
+        for rel, handle in held.items():
+            assert handle.read() == (kept / rel).read_bytes(), f"{rel} as published before, through its open file"
+        assert (site / report).read_bytes() != (kept / report).read_bytes(), "the page was rendered again"
+    finally:
+        for handle in held.values():
+            handle.close()
+
+    _step(built_copy, _edit_glossary, tmp_path / "clean-glossary")
+
+    # A navigation title renamed: pages show the new name in their navigation though their own Markdown
+    # does not name it.
+    project = _step(built_copy, _rename_theme, tmp_path / "clean-theme")
     name = "Grassroots rule and the"
     named = {
         _english_page(rel)
@@ -151,23 +177,3 @@ def test_a_navigation_title_change_reaches_pages_whose_markdown_did_not_change(b
     assert shown - named - {"404.html"}, (
         "a page shows the new name only through its navigation (404.html is always rendered)"
     )
-
-
-def test_unchanged_published_files_are_never_written_through(built_copy: Path) -> None:
-    """The private output and build/site share unchanged files as hard links; a page MkDocs renders again
-    is a new file, so the site published before the build stays as it was until the swap."""
-    project = Project(built_copy)
-    site = project.site
-    kept = site.with_name("kept")
-    shutil.copytree(site, kept)
-    report = sorted(site.glob("zh/reports/*/index.html"))[0].relative_to(site).as_posix()
-    held = {rel: (site / rel).open("rb") for rel in (report, "404.html", "zh/404.html", "sitemap.xml")}
-    try:
-        _edit_template(built_copy)
-        build(project)
-        for rel, handle in held.items():
-            assert handle.read() == (kept / rel).read_bytes(), f"{rel} as published before, through its open file"
-        assert (site / report).read_bytes() != (kept / report).read_bytes(), "the page was rendered again"
-    finally:
-        for handle in held.values():
-            handle.close()

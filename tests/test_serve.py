@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 import socket
 import subprocess
 import sys
@@ -35,8 +36,11 @@ def _wait_for(url: str, needle: str, seconds: float) -> str:
     raise AssertionError(f"{needle!r} never appeared at {url}")
 
 
-def test_serve_regenerates_an_edited_translation(project_copy: Path) -> None:
-    """With the editor's lock link (dangling, as Emacs makes it) beside the catalog being edited."""
+def test_serve_regenerates_an_edited_translation(built_project: Path, tmp_path: Path) -> None:
+    """With the editor's lock link (dangling, as Emacs makes it) beside the catalog being edited. The preview
+    starts from a built project (site and build cache kept), as after `make site`."""
+    project_copy = tmp_path / "project"
+    shutil.copytree(built_project, project_copy, symlinks=True)
     (project_copy / "translations" / "en" / ".#gansu-fengqiao-2021.po").symlink_to("someone@host.4242:1700000000")
     port = _free_port()
     server = subprocess.Popen(
