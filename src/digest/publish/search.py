@@ -31,8 +31,9 @@ the text alone (no positions), for one-character queries.
 Updating after an edit. Every step is a task of the memo layer (`digest.memo`), so a rebuild redoes only
 what its inputs changed: each page's blocks (keyed by the page's bytes), each chunk (by its texts and
 places), each group of buckets' postings (by its texts), each shard (by its groups' parts). A text's id
-is its bucket (a CRC of the text, over a power of two of buckets) and its rank there, so an edit moves no
-other text's id and changes only the chunks and shards it touches; counts that size the index (buckets,
+is its bucket (a CRC of the text, over a power of two of buckets) and a slot there from the same CRC
+(the next free one if taken), so an edit moves no other text's id (but in a rare run of taken slots) and
+changes only the chunks, groups and shards it touches; counts that size the index (buckets,
 slots, shards) are powers of two, so they change only when the corpus doubles or halves. Only files whose
 bytes differ are written; the result is byte for byte what a clean build writes.
 """
@@ -40,6 +41,7 @@ bytes differ are written; the result is byte for byte what a clean build writes.
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import json
 import os
@@ -58,7 +60,7 @@ HAN_CHAR = re.compile(f"[{HAN}]")
 SHARD_CHARS = 30_000  # characters of indexed text per postings shard (~40 KB): a query loads one per token
 PLACES = 3  # places listed with a text in its chunk; the full list of a text in more is p/<text>.json
 CHUNK_TEXTS = 8  # texts per bucket (chunk) at most on average: a page of ten results loads ten small chunks
-GROUP_BUCKETS = 64  # buckets whose postings are cut together (the unit redone after an edit)
+GROUP_BUCKETS = 16  # buckets whose postings are cut together (the unit redone after an edit)
 BLOCKS = frozenset(
     [
         "p",
@@ -114,7 +116,7 @@ def b36(number: int) -> str:
     return "".join(reversed(digits))
 
 
-B36 = [b36(n) for n in range(36 * 36)]
+B36 = [b36(n) for n in range(36**3)]  # every id difference and position below 46,656 looked up
 
 
 def _b36(number: int) -> str:
@@ -231,12 +233,25 @@ Place = tuple[str, str, str]  # link, page title, heading
 PageText = tuple[str, str, tuple[tuple[str, str, str], ...]]  # language, title, (link, heading, text) per block
 
 
+@task("search-page-seen")
+def page_digest(rel: str, device: int, inode: int, size: int, mtime_ns: int, path: str) -> str:
+    """The hash of a page's bytes, kept under the page's file as it was written (device, inode, size and
+    time): MkDocs writes a changed page as a new file and keeps an unchanged one as a link to the last
+    build's, so an unchanged page is neither read nor hashed again. `path` is passed `Hashed` under a fixed
+    name: the site's folder may move between builds, the pages in it stay the same files."""
+    with open(path, "rb") as handle:
+        return hashlib.blake2b(handle.read(), digest_size=20).hexdigest()
+
+
 @task("search-page")
-def page_text(rel: str, data: bytes) -> PageText | None:
-    """A page's language, title and indexable blocks (None: not an article page). Plain tuples: the
-    blocks of every page are kept between builds and read back on each, so they must unpickle fast."""
+def page_text(rel: str, path: str) -> PageText | None:
+    """A page's language, title and indexable blocks (None: not an article page), kept under its bytes'
+    hash (`path` is passed `Hashed` by it). Plain tuples: the blocks of every page are kept between builds
+    and read back on each, so they must unpickle fast."""
     import lxml.html  # type: ignore[import-untyped]
 
+    with open(path, "rb") as handle:
+        data = handle.read()
     parser = lxml.html.HTMLParser(encoding="utf-8")  # MkDocs writes UTF-8, whatever a page declares
     tree = lxml.html.fromstring(data, parser=parser)
     found = tree.xpath(ROOT_XPATH)
@@ -283,22 +298,22 @@ def _dumps(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-Entries = list[tuple[str, list[str]]]  # a bucket's texts, each with its places flat (3 fields a place)
+Entries = list[tuple[int, str, list[str]]]  # a bucket's texts by slot, each with its places flat (3 fields a place)
 
 
 @task("search-chunk")
 def chunk_files(entries: Entries) -> tuple[bytes, tuple[tuple[int, bytes], ...]]:
-    """One bucket's chunk (its texts by rank, each with its first PLACES places and, if it has more, how
-    many) and, for each text with more, its full list of places (by rank)."""
-    chunk: list[list[object]] = []
+    """One bucket's chunk (its texts by slot, 0 in a free slot, each with its first PLACES places and, if
+    it has more, how many) and, for each text with more, its full list of places (by slot)."""
+    chunk: list[object] = [0] * (entries[-1][0] + 1 if entries else 0)
     full = []
-    for rank, (text, flat) in enumerate(entries):
+    for slot, text, flat in entries:
         listed = [flat[i : i + 3] for i in range(0, len(flat), 3)]
         if len(listed) > PLACES:  # boilerplate on many pages: the full list only when the reader opens it
-            full.append((rank, _dumps(listed)))
-            chunk.append([text, listed[:PLACES], len(listed)])
+            full.append((slot, _dumps(listed)))
+            chunk[slot] = [text, listed[:PLACES], len(listed)]
         else:
-            chunk.append([text, listed])
+            chunk[slot] = [text, listed]
     return _dumps(chunk), tuple(full)
 
 
@@ -360,11 +375,38 @@ def shard_file(*parts: str) -> bytes:
     return _dumps({token: ";".join(pieces[token]) for token in sorted(pieces)})
 
 
-def _chunk_input(bucket: list[str], texts: dict[str, list[str]]) -> Hashed[Entries]:
+def _chunk_input(bucket: list[tuple[int, str]], texts: dict[str, list[str]]) -> Hashed[Entries]:
     """A bucket's texts and places, named by one string of them all: quicker to hash than their repr."""
     return hashed(
-        [(text, texts[text]) for text in bucket], "\x01".join(t + "\x00" + "\x00".join(texts[t]) for t in bucket)
+        [(slot, text, texts[text]) for slot, text in bucket],
+        "\x01".join(f"{slot}\x00{t}\x00" + "\x00".join(texts[t]) for slot, t in bucket),
     )
+
+
+def _slots(texts: Iterable[str], buckets: int) -> tuple[list[list[tuple[int, str]]], int]:
+    """Each text's bucket and slot there, as (slot, text) by slot per bucket, and the slots a bucket has.
+
+    A text's id must not move when another text comes or goes, or every shard holding one of its tokens
+    changes: an edit would rewrite nearly the whole index. So a text's bucket and its home slot come from
+    hashes of the text alone, and it takes the first free slot from its home on (texts taken in the order
+    of their home slot, then of the text): a new text moves only texts after it in its own run of taken
+    slots, rare with buckets of CHUNK_TEXTS texts at most on average in a power of two of slots at least
+    as large as the largest bucket."""
+    bits = buckets.bit_length() - 1
+    homes: list[list[tuple[int, str]]] = [[] for _ in range(buckets)]
+    for text in texts:
+        code = zlib.crc32(text.encode("utf-8"))
+        homes[code & (buckets - 1)].append((code >> bits, text))
+    slots = _power_of_two(max(map(len, homes)))  # as many ids as ranks would take: postings no larger
+    placed: list[list[tuple[int, str]]] = []
+    for bucket in homes:
+        taken: dict[int, str] = {}
+        for code, text in sorted((code & (slots - 1), text) for code, text in bucket):
+            while code in taken:
+                code = (code + 1) & (slots - 1)
+            taken[code] = text
+        placed.append(sorted(taken.items()))
+    return placed, slots
 
 
 def language_files(memo: Memo, texts: dict[str, list[str]]) -> tuple[dict[str, bytes], dict[str, int], dict[str, str]]:
@@ -372,12 +414,7 @@ def language_files(memo: Memo, texts: dict[str, list[str]]) -> tuple[dict[str, b
     its characters (`meta.json` is completed by the caller with every language's: a reader may type a
     character in the other script that this language's text never holds)."""
     buckets_count = _power_of_two(-(-len(texts) // CHUNK_TEXTS))
-    buckets: list[list[str]] = [[] for _ in range(buckets_count)]
-    for text in texts:
-        buckets[zlib.crc32(text.encode("utf-8")) & (buckets_count - 1)].append(text)
-    for bucket in buckets:
-        bucket.sort()
-    slots = _power_of_two(max(len(bucket) for bucket in buckets))
+    buckets, slots = _slots(texts, buckets_count)
     shards = _power_of_two(-(-sum(len(text) for text in texts) // SHARD_CHARS))
     files: dict[str, bytes] = {}
     filled = [k for k, bucket in enumerate(buckets) if bucket]
@@ -386,14 +423,14 @@ def language_files(memo: Memo, texts: dict[str, list[str]]) -> tuple[dict[str, b
     for k, made in zip(filled, chunks, strict=True):
         chunk, full = made.value
         files[f"d/{k}.json"] = chunk
-        for rank, data in full:
-            files[f"p/{k * slots + rank}.json"] = data
+        for slot, data in full:
+            files[f"p/{k * slots + slot}.json"] = data
     groups = []
     for g in range(0, buckets_count, GROUP_BUCKETS):
         members = tuple(
-            (k * slots + rank, text)
+            (k * slots + slot, text)
             for k in range(g, min(g + GROUP_BUCKETS, buckets_count))
-            for rank, text in enumerate(buckets[k])
+            for slot, text in buckets[k]
         )
         groups.append((shards, hashed(members, "\x00".join(f"{i}\x01{text}" for i, text in members))))
     postings = memo.map(group_postings, groups)
@@ -462,22 +499,36 @@ def _link_tree(source: Path, target: Path) -> None:
                 return
 
 
-def build_index(site: Path, memo: Memo | None = None, previous: Path | None = None) -> dict[str, dict[str, int]]:
+def _page_texts(memo: Memo, site: Path, written: set[str] | None) -> list[PageText | None]:
+    """Every page's blocks, from the memo for the pages whose files are the same as when last seen; a page
+    in `written` (pages the publisher wrote in this build) is read and hashed whatever its file says."""
+    found = _pages(site)
+    stats = []
+    for rel, path in found:
+        st = os.stat(path)
+        stats.append((rel, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, Hashed(path, "page file")))
+    digests = [made.value for made in memo.map(page_digest, stats)]
+    for index, (rel, path) in enumerate(found):
+        if written is not None and rel in written:
+            digests[index] = page_digest.function(*stats[index][:-1], path)
+    calls = [(rel, Hashed(path, digest)) for (rel, path), digest in zip(found, digests, strict=True)]
+    return [made.value for made in memo.map(page_text, calls)]
+
+
+def build_index(
+    site: Path, memo: Memo | None = None, previous: Path | None = None, written: set[str] | None = None
+) -> dict[str, dict[str, int]]:
     """Index the built site in place: `site/search/<lang>/`, writing only the files whose bytes change and
     removing those no longer made. Returns per language what it holds.
 
     With a `memo`, what the pages, chunks and shards were made from last time is kept, so an edit redoes
-    only what it touched (the caller commits the memo). `previous` is the site this one replaces: a site
+    only what it touched (the caller commits the memo); a page is read again only if its file changed
+    (another inode, size or time) or it is in `written`, the site-relative paths of the HTML pages the
+    publisher wrote in this build (None: not known). `previous` is the site this one replaces: a site
     built afresh starts from hard links to its index files, so only the files that change are written
     (a changed file is replaced, never written through a link, so the previous site stays as it was)."""
     memo = memo or Memo(None)
-    pages = []
-    for rel, path in _pages(site):
-        with open(path, "rb") as handle:
-            pages.append((rel, handle.read()))
-    extracted = memo.map(page_text, pages)
-    del pages
-    languages = collect(made.value for made in extracted)
+    languages = collect(_page_texts(memo, site, written))
     files: dict[str, bytes] = {}
     summary = {}
     fold: dict[str, str] = {}
