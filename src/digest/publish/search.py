@@ -60,6 +60,7 @@ HAN_CHAR = re.compile(f"[{HAN}]")
 SHARD_CHARS = 30_000  # characters of indexed text per postings shard (~40 KB): a query loads one per token
 PLACES = 3  # places listed with a text in its chunk; the full list of a text in more is p/<text>.json
 CHUNK_TEXTS = 8  # texts per bucket (chunk) at most on average: a page of ten results loads ten small chunks
+DIGEST = 32  # hex characters of a postings part's hash
 GROUP_BUCKETS = 16  # buckets whose postings are cut together (the unit redone after an edit)
 BLOCKS = frozenset(
     [
@@ -116,7 +117,12 @@ def b36(number: int) -> str:
     return "".join(reversed(digits))
 
 
-B36 = [b36(n) for n in range(36**3)]  # every id difference and position below 46,656 looked up
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+B36 = [  # every number below 36³ (ids' differences, positions) looked up, not divided out
+    *_DIGITS,
+    *(a + b for a in _DIGITS[1:] for b in _DIGITS),
+    *(a + b + c for a in _DIGITS[1:] for b in _DIGITS for c in _DIGITS),
+]
 
 
 def _b36(number: int) -> str:
@@ -301,7 +307,15 @@ def _dumps(value: object) -> bytes:
 Entries = list[tuple[int, str, list[str]]]  # a bucket's texts by slot, each with its places flat (3 fields a place)
 
 
-@task("search-chunk")
+@task("search-chunks")
+def chunk_group(
+    buckets: tuple[tuple[int, Entries], ...],
+) -> tuple[tuple[int, bytes, tuple[tuple[int, bytes], ...]], ...]:
+    """`chunk_files` of each bucket of a group (by bucket number): one kept result for GROUP_BUCKETS
+    chunks, as thousands of small ones cost more to look up and read back than to make."""
+    return tuple((k, *chunk_files(entries)) for k, entries in buckets)
+
+
 def chunk_files(entries: Entries) -> tuple[bytes, tuple[tuple[int, bytes], ...]]:
     """One bucket's chunk (its texts by slot, 0 in a free slot, each with its first PLACES places and, if
     it has more, how many) and, for each text with more, its full list of places (by slot)."""
@@ -328,12 +342,13 @@ def _positions(positions: list[int]) -> str:
 
 
 @task("search-postings")
-def group_postings(shards: int, texts: tuple[tuple[int, str], ...]) -> tuple[tuple[Hashed[str], ...], str]:
+def group_postings(shards: int, texts: tuple[tuple[int, str], ...]) -> tuple[tuple[str, ...], str, str]:
     """The postings of a group of texts (by id), cut into one part per shard, and the fold pairs of their
     characters. A part holds a line per token: `token<TAB>first id<TAB>last id<TAB>the entries`, the first
     entry's id left out (it is a difference from the previous group's last, known only when a shard is
-    put together, `shard_file`). Each part carries its hash, made here once: a shard is redone only when
-    one of its parts changed, and thousands of unchanged parts are not hashed again on every build."""
+    put together, `shard_file`). The parts' hashes come too, made here once, as one string of DIGEST
+    characters a part (plain strings: a kept result of hundreds of objects unpickles slowly): a shard is
+    redone only when one of its parts changed, and unchanged parts are not hashed again on every build."""
     chars = {c for _, text in texts for c in text}
     fold = fold_table(chars)
     table = str.maketrans(fold)
@@ -356,11 +371,13 @@ def group_postings(shards: int, texts: tuple[tuple[int, str], ...]) -> tuple[tup
     parts: list[list[str]] = [[] for _ in range(shards)]
     for token in sorted(first):
         parts[_shard_hash(token) % shards].append(f"{token}\t{first[token]}\t{last[token]}\t{''.join(rest[token])}")
-    return tuple(hashed("\n".join(part)) for part in parts), "".join(a + b for a, b in sorted(fold.items()))
+    joined = tuple("\n".join(part) for part in parts)
+    digests = "".join(hashlib.blake2b(part.encode("utf-8"), digest_size=DIGEST // 2).hexdigest() for part in joined)
+    return joined, digests, "".join(a + b for a, b in sorted(fold.items()))
 
 
 @task("search-shard")
-def shard_file(*parts: str) -> bytes:
+def shard_file(parts: tuple[str, ...]) -> bytes:
     """One postings shard from its part of every group, in id order: each token's entries joined, the
     first entry of each group's run given as its difference from the last id before it."""
     pieces: dict[str, list[str]] = defaultdict(list)
@@ -375,12 +392,16 @@ def shard_file(*parts: str) -> bytes:
     return _dumps({token: ";".join(pieces[token]) for token in sorted(pieces)})
 
 
-def _chunk_input(bucket: list[tuple[int, str]], texts: dict[str, list[str]]) -> Hashed[Entries]:
-    """A bucket's texts and places, named by one string of them all: quicker to hash than their repr."""
-    return hashed(
-        [(slot, text, texts[text]) for slot, text in bucket],
-        "\x01".join(f"{slot}\x00{t}\x00" + "\x00".join(texts[t]) for slot, t in bucket),
+def _chunk_input(
+    buckets: list[list[tuple[int, str]]], members: range, texts: dict[str, list[str]]
+) -> Hashed[tuple[tuple[int, Entries], ...]]:
+    """A group's buckets' texts and places, named by one string of them all: quicker to hash than their repr."""
+    value = tuple((k, [(slot, text, texts[text]) for slot, text in buckets[k]]) for k in members if buckets[k])
+    name = "\x02".join(
+        f"{k}\x01" + "\x01".join(f"{slot}\x00{t}\x00" + "\x00".join(flat) for slot, t, flat in entries)
+        for k, entries in value
     )
+    return hashed(value, name)
 
 
 def _slots(texts: Iterable[str], buckets: int) -> tuple[list[list[tuple[int, str]]], int]:
@@ -417,16 +438,15 @@ def language_files(memo: Memo, texts: dict[str, list[str]]) -> tuple[dict[str, b
     buckets, slots = _slots(texts, buckets_count)
     shards = _power_of_two(-(-sum(len(text) for text in texts) // SHARD_CHARS))
     files: dict[str, bytes] = {}
-    filled = [k for k, bucket in enumerate(buckets) if bucket]
-    # A chunk's input is named by one string of its texts and places: quicker to hash than their repr.
-    chunks = memo.map(chunk_files, [(_chunk_input(buckets[k], texts),) for k in filled])
-    for k, made in zip(filled, chunks, strict=True):
-        chunk, full = made.value
-        files[f"d/{k}.json"] = chunk
-        for slot, data in full:
-            files[f"p/{k * slots + slot}.json"] = data
+    starts = range(0, buckets_count, GROUP_BUCKETS)
+    spans = [range(g, min(g + GROUP_BUCKETS, buckets_count)) for g in starts]
+    for made in memo.map(chunk_group, [(_chunk_input(buckets, span, texts),) for span in spans]):
+        for k, chunk, full in made.value:
+            files[f"d/{k}.json"] = chunk
+            for slot, data in full:
+                files[f"p/{k * slots + slot}.json"] = data
     groups = []
-    for g in range(0, buckets_count, GROUP_BUCKETS):
+    for g in starts:
         members = tuple(
             (k * slots + slot, text)
             for k in range(g, min(g + GROUP_BUCKETS, buckets_count))
@@ -436,9 +456,17 @@ def language_files(memo: Memo, texts: dict[str, list[str]]) -> tuple[dict[str, b
     postings = memo.map(group_postings, groups)
     fold: dict[str, str] = {}
     for group in postings:
-        pairs = group.value[1]
+        pairs = group.value[2]
         fold.update(zip(pairs[0::2], pairs[1::2], strict=True))
-    rows = [tuple(group.value[0][k] for group in postings) for k in range(shards)]
+    rows = [
+        (
+            Hashed(
+                tuple(group.value[0][k] for group in postings),
+                "".join(group.value[1][k * DIGEST : (k + 1) * DIGEST] for group in postings),
+            ),
+        )
+        for k in range(shards)
+    ]
     for k, made_shard in enumerate(memo.map(shard_file, rows)):
         files[f"t/{k}.json"] = made_shard.value
     files["meta.json"] = _dumps({"version": 2, "shards": shards, "texts": len(texts), "chunk": slots})
