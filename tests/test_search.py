@@ -306,3 +306,28 @@ def test_pages_are_read_again_only_when_their_file_changed_or_they_are_said_writ
     build_index(site, memo)
     assert memo.ran["search-page-seen"] == 1 and memo.ran["search-page"] == 1
     assert lookup(zh, "新的一段").count == 1 and lookup(zh, "一室两队").exact == 0
+
+
+def test_an_index_file_changed_or_removed_since_it_was_written_is_made_again(tmp_path: Path) -> None:
+    from digest.memo import Memo
+
+    site = tmp_path / "site"
+    many_pages(site, 30)
+    memo = Memo(tmp_path / "cache.sqlite")
+    build_index(site, memo)
+    memo.commit()
+    clean = index_files(site / "search")
+    zh = site / "search" / "zh"
+    shard = next((zh / "t").iterdir())
+    shard.write_bytes(b"{}")
+    chunk = next((zh / "d").iterdir())
+    chunk.unlink()
+    memo = Memo(tmp_path / "cache.sqlite")
+    build_index(site, memo)
+    assert "search-shard" not in memo.ran  # read back from the store, not made: only the disk was wrong
+    assert index_files(site / "search") == clean
+    # files left as written are not read back: a result missing from the store is not needed for them
+    memo.close()
+    (tmp_path / "cache.sqlite").unlink()
+    build_index(site, Memo(tmp_path / "cache.sqlite"))
+    assert index_files(site / "search") == clean

@@ -48,11 +48,12 @@ import os
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from digest.memo import Hashed, Memo, hashed, task
+from digest.memo import Hashed, Memo, Task, fingerprint, hashed, task
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(f"[{HAN}]+|[a-z0-9]+")
@@ -88,6 +89,7 @@ BLOCKS = frozenset(
 HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 SKIP_CLASSES = frozenset({"headerlink", "para-meta", "md-source-file", "glossary-filter"})
 SKIP_TAGS = frozenset({"script", "style", "nav", "svg", "button", "select", "noscript"})
+R = TypeVar("R")
 ROOT_XPATH = '//article[contains(concat(" ", normalize-space(@class), " "), " md-content__inner ")]'
 
 
@@ -393,15 +395,16 @@ def shard_file(parts: tuple[str, ...]) -> bytes:
 
 
 def _chunk_input(
-    buckets: list[list[tuple[int, str]]], members: range, texts: dict[str, list[str]]
+    buckets: list[list[tuple[int, str]]], members: range, texts: dict[str, list[str]], where: str
 ) -> Hashed[tuple[tuple[int, Entries], ...]]:
-    """A group's buckets' texts and places, named by one string of them all: quicker to hash than their repr."""
+    """A group's buckets' texts and places, named by one string of them all (quicker to hash than their
+    repr) and by `where` its files go (language and slots a bucket), which `_Made` relies on."""
     value = tuple((k, [(slot, text, texts[text]) for slot, text in buckets[k]]) for k in members if buckets[k])
     name = "\x02".join(
         f"{k}\x01" + "\x01".join(f"{slot}\x00{t}\x00" + "\x00".join(flat) for slot, t, flat in entries)
         for k, entries in value
     )
-    return hashed(value, name)
+    return hashed(value, where, name)
 
 
 def _slots(texts: Iterable[str], buckets: int) -> tuple[list[list[tuple[int, str]]], int]:
@@ -430,7 +433,70 @@ def _slots(texts: Iterable[str], buckets: int) -> tuple[list[list[tuple[int, str
     return placed, slots
 
 
-def language_files(memo: Memo, texts: dict[str, list[str]]) -> tuple[dict[str, bytes], dict[str, int], dict[str, str]]:
+class _Made:
+    """Which index files each kept result made, with each file's inode, size and time as written, in
+    `<memo store>.search.json`: a result whose files are all still as written is neither read back from
+    the store nor compared with the disk (most of an update's cost otherwise: every chunk and shard read
+    back). It records what is on disk, not what the store holds, so it stays true whether or not the
+    build's memo is committed; a file changed since, or a record that cannot be read, means reading."""
+
+    def __init__(self, memo: Memo, folder: Path) -> None:
+        self.folder = folder
+        self.path = Path(f"{memo.path}.search.json") if memo.path is not None else None
+        self.old: dict[str, list[list[object]]] = {}
+        if self.path is not None and self.path.is_file():
+            try:
+                self.old = json.loads(self.path.read_bytes())
+            except ValueError:
+                self.old = {}
+        self.made: dict[str, list[str]] = {}  # result name → the files it made (or equal calls made), in this build
+        self.kept: dict[str, int] = {}  # files left as they are → size
+
+    def _current(self, name: str) -> bool:
+        recorded = self.old.get(name)
+        if not recorded:
+            return False
+        for rel, inode, size, mtime_ns in recorded:
+            try:
+                st = os.stat(os.path.join(self.folder, str(rel)))
+            except OSError:
+                return False
+            if (st.st_ino, st.st_size, st.st_mtime_ns) != (inode, size, mtime_ns):
+                return False
+        return True
+
+    def map(self, memo: Memo, job: Task[R], calls: Sequence[tuple[object, ...]]) -> list[tuple[str, R | None]]:
+        """Each call's result name and its result, None for one whose files are still as it wrote them."""
+        names = [fingerprint(job.name, *args) for args in calls]
+        stale = [i for i, name in enumerate(names) if not self._current(name)]
+        redo = set(stale)
+        memo.keep(job, [args for i, args in enumerate(calls) if i not in redo])
+        values: list[R | None] = [None] * len(calls)
+        for i, made in zip(stale, memo.map(job, [calls[i] for i in stale]), strict=True):
+            values[i] = made.value
+        for name, value in zip(names, values, strict=True):
+            if value is None:
+                self.made[name] = [str(rel) for rel, *_ in self.old[name]]
+                self.kept.update((str(rel), int(size)) for rel, _, size, _ in self.old[name])  # type: ignore[call-overload]
+        return list(zip(names, values, strict=True))
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        record = {}
+        for name, rels in self.made.items():
+            entries = []
+            for rel in dict.fromkeys(rels):
+                st = os.stat(os.path.join(self.folder, rel))
+                entries.append([rel, st.st_ino, st.st_size, st.st_mtime_ns])
+            record[name] = entries
+        self.path.with_name(self.path.name + ".tmp").write_bytes(_dumps(record))
+        os.replace(self.path.with_name(self.path.name + ".tmp"), self.path)
+
+
+def language_files(
+    memo: Memo, texts: dict[str, list[str]], lang: str = "", made_by: _Made | None = None
+) -> tuple[dict[str, bytes], dict[str, int], dict[str, str]]:
     """One language's index files by path (under `search/<lang>/`), what they hold, and the fold pairs of
     its characters (`meta.json` is completed by the caller with every language's: a reader may type a
     character in the other script that this language's text never holds)."""
@@ -440,11 +506,18 @@ def language_files(memo: Memo, texts: dict[str, list[str]]) -> tuple[dict[str, b
     files: dict[str, bytes] = {}
     starts = range(0, buckets_count, GROUP_BUCKETS)
     spans = [range(g, min(g + GROUP_BUCKETS, buckets_count)) for g in starts]
-    for made in memo.map(chunk_group, [(_chunk_input(buckets, span, texts),) for span in spans]):
-        for k, chunk, full in made.value:
+    made_by = made_by or _Made(Memo(None), Path())
+    for name, value in made_by.map(
+        memo, chunk_group, [(_chunk_input(buckets, span, texts, f"{lang}/{slots}"),) for span in spans]
+    ):
+        if value is None:
+            continue
+        for k, chunk, full in value:
+            made_by.made.setdefault(name, []).append(f"{lang}/d/{k}.json")
             files[f"d/{k}.json"] = chunk
             for slot, data in full:
                 files[f"p/{k * slots + slot}.json"] = data
+                made_by.made[name].append(f"{lang}/p/{k * slots + slot}.json")
     groups = []
     for g in starts:
         members = tuple(
@@ -462,16 +535,19 @@ def language_files(memo: Memo, texts: dict[str, list[str]]) -> tuple[dict[str, b
         (
             Hashed(
                 tuple(group.value[0][k] for group in postings),
-                "".join(group.value[1][k * DIGEST : (k + 1) * DIGEST] for group in postings),
+                f"{lang}/t/{k}:" + "".join(group.value[1][k * DIGEST : (k + 1) * DIGEST] for group in postings),
             ),
         )
         for k in range(shards)
     ]
-    for k, made_shard in enumerate(memo.map(shard_file, rows)):
-        files[f"t/{k}.json"] = made_shard.value
+    made_shards = made_by.map(memo, shard_file, rows)
+    for k, (name, shard) in enumerate(made_shards):
+        if shard is not None:
+            files[f"t/{k}.json"] = shard
+            made_by.made[name] = [f"{lang}/t/{k}.json"]
     files["meta.json"] = _dumps({"version": 2, "shards": shards, "texts": len(texts), "chunk": slots})
     places = sum(len(where) for where in texts.values()) // 3
-    summary = {"texts": len(texts), "places": places, "shards": shards, "bytes": sum(map(len, files.values()))}
+    summary = {"texts": len(texts), "places": places, "shards": shards}
     return files, summary, fold
 
 
@@ -486,9 +562,10 @@ def _pages(site: Path) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def _sync(folder: Path, files: dict[str, bytes]) -> None:
-    """Make `folder` hold exactly `files`, writing only those whose bytes differ (each through a new file
-    put in place, never through a link) and removing the rest; plain `os` calls, for some 10,000 files."""
+def _sync(folder: Path, files: dict[str, bytes], kept: Iterable[str] = ()) -> None:
+    """Make `folder` hold exactly `files` and `kept` (files known to be as they should), writing only those
+    of `files` whose bytes differ (each through a new file put in place, never through a link) and
+    removing the rest; plain `os` calls, for some 10,000 files."""
     present: set[str] = set()
     for top, _dirs, names in os.walk(folder):
         relative = os.path.relpath(top, folder).replace(os.sep, "/")
@@ -508,7 +585,7 @@ def _sync(folder: Path, files: dict[str, bytes]) -> None:
         with open(path + ".tmp", "wb") as handle:
             handle.write(data)
         os.replace(path + ".tmp", path)
-    for rel in present - files.keys():
+    for rel in present - files.keys() - set(kept):
         os.unlink(os.path.join(folder, rel))
     for top, _dirs, names in os.walk(folder, topdown=False):
         if top != str(folder) and not names and not os.listdir(top):
@@ -556,22 +633,25 @@ def build_index(
     built afresh starts from hard links to its index files, so only the files that change are written
     (a changed file is replaced, never written through a link, so the previous site stays as it was)."""
     memo = memo or Memo(None)
+    if previous is not None and not (site / "search").exists():
+        _link_tree(previous / "search", site / "search")
     languages = collect(_page_texts(memo, site, written))
     files: dict[str, bytes] = {}
     summary = {}
     fold: dict[str, str] = {}
+    made_by = _Made(memo, site / "search")
     for lang, texts in sorted(languages.items()):
-        made, summary[lang], folds = language_files(memo, texts)
+        made, summary[lang], folds = language_files(memo, texts, lang, made_by)
         fold.update(folds)
         files.update((f"{lang}/{rel}", data) for rel, data in made.items())
     pairs = "".join(a + b for a, b in sorted(fold.items()))
     for lang in languages:
         meta = json.loads(files[f"{lang}/meta.json"])
         files[f"{lang}/meta.json"] = _dumps({**meta, "fold": pairs})
-        summary[lang]["bytes"] = sum(len(data) for rel, data in files.items() if rel.startswith(lang + "/"))
-    if previous is not None and not (site / "search").exists():
-        _link_tree(previous / "search", site / "search")
-    _sync(site / "search", files)
+        fresh = sum(len(data) for rel, data in files.items() if rel.startswith(lang + "/"))
+        summary[lang]["bytes"] = fresh + sum(size for rel, size in made_by.kept.items() if rel.startswith(lang + "/"))
+    _sync(site / "search", files, made_by.kept.keys())
+    made_by.save()
     os.utime(site / "search")
     return summary
 
