@@ -29,13 +29,15 @@ text ids and positions as differences from the previous one. Single characters a
 the text alone (no positions), for one-character queries.
 
 Updating after an edit. Every step is a task of the memo layer (`digest.memo`), so a rebuild redoes only
-what its inputs changed: each page's blocks (keyed by the page's bytes), each chunk (by its texts and
-places), each group of buckets' postings (by its texts), each shard (by its groups' parts). A text's id
-is its bucket (a CRC of the text, over a power of two of buckets) and a slot there from the same CRC
-(the next free one if taken), so an edit moves no other text's id (but in a rare run of taken slots) and
-changes only the chunks, groups and shards it touches; counts that size the index (buckets,
-slots, shards) are powers of two, so they change only when the corpus doubles or halves. Only files whose
-bytes differ are written; the result is byte for byte what a clean build writes.
+what its inputs changed: each page's blocks (keyed by the page's bytes, whose hash is kept under the
+page's file: inode, size and time), the chunks of each group of buckets (by their texts and places), each
+group's postings (by its texts), each shard (by its groups' parts). A text's id is its bucket (a CRC of
+the text, over a power of two of buckets) and a slot there from the same CRC (the next free one if
+taken), so an edit moves no other text's id (but in a rare run of taken slots) and changes only the
+chunks, groups and shards it touches; counts that size the index (buckets, slots, shards) are powers of
+two, so they change only when the corpus doubles or halves. A kept result whose files are still as it
+wrote them is not read back (`_Made`); of the others only files whose bytes differ are written. The
+result is byte for byte what a clean build writes.
 """
 
 from __future__ import annotations
