@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from digest.publish import hooks as mkdocs_hooks
-from digest.publish.search import PLACES, blocks, build_index, fnv1a, fold_table, lookup, tokens
+from digest.publish.search import PLACES, blocks, build_index, chunk_entry, fnv1a, fold_table, lookup, tokens
 
 PAGE = """<!doctype html><html lang="{lang}"><head><title>x</title></head><body>
 <nav class="md-nav"><a href="#">派出所 in the navigation</a></nav>
@@ -37,7 +37,7 @@ def write(site: Path, rel: str, lang: str, title: str, body: str) -> None:
 def entry(folder: Path, doc: int) -> list[object]:
     """A text's entry in its chunk, found as the browser finds it."""
     slots = json.loads((folder / "meta.json").read_text())["chunk"]
-    return json.loads((folder / "d" / f"{doc // slots}.json").read_text())[doc % slots]  # type: ignore[no-any-return]
+    return chunk_entry(json.loads((folder / "d" / f"{doc // slots}.json").read_text()), doc % slots)  # type: ignore[return-value]
 
 
 @pytest.fixture
@@ -237,9 +237,10 @@ def text_ids(folder: Path) -> dict[str, int]:
     slots = json.loads((folder / "meta.json").read_text())["chunk"]
     ids = {}
     for chunk in (folder / "d").glob("*.json"):
-        for slot, entry in enumerate(json.loads(chunk.read_text())):
-            if entry:
-                ids[entry[0]] = int(chunk.stem) * slots + slot
+        listed = json.loads(chunk.read_text())
+        for slot in range(slots):
+            if found := chunk_entry(listed, slot):
+                ids[found[0]] = int(chunk.stem) * slots + slot  # type: ignore[index]
     return ids
 
 

@@ -311,6 +311,16 @@ def _dumps(value: object) -> bytes:
 Entries = list[tuple[int, str, list[str]]]  # a bucket's texts by slot, each with its places flat (3 fields a place)
 
 
+def chunk_entry(chunk: list[object], slot: int) -> object:
+    """The entry in a chunk of the text in `slot` (0 if none), as assets/digest-search.js finds it: the
+    chunk starts with the mask of its taken slots in hex, bit s % 4 of digit s // 4 for slot s, and lists
+    the texts of the taken slots in order, so a free slot costs a bit, not an entry."""
+    mask = str(chunk[0])
+    if slot // 4 >= len(mask) or not (int(mask[slot // 4], 16) >> (slot % 4)) & 1:
+        return 0
+    return chunk[1 + sum((int(mask[s // 4], 16) >> (s % 4)) & 1 for s in range(slot))]
+
+
 @task("search-chunks")
 def chunk_group(
     buckets: tuple[tuple[int, Entries], ...],
@@ -321,17 +331,21 @@ def chunk_group(
 
 
 def chunk_files(entries: Entries) -> tuple[bytes, tuple[tuple[int, bytes], ...]]:
-    """One bucket's chunk (its texts by slot, 0 in a free slot, each with its first PLACES places and, if
-    it has more, how many) and, for each text with more, its full list of places (by slot)."""
-    chunk: list[object] = [0] * (entries[-1][0] + 1 if entries else 0)
+    """One bucket's chunk (the mask of its taken slots, then their texts in slot order, each with its first
+    PLACES places and, if it has more, how many: `chunk_entry`) and, for each text with more, its full
+    list of places (by slot)."""
+    digits = [0] * (entries[-1][0] // 4 + 1 if entries else 0)
+    for slot, _text, _flat in entries:
+        digits[slot // 4] |= 1 << (slot % 4)
+    chunk: list[object] = ["".join("0123456789abcdef"[d] for d in digits)]
     full = []
     for slot, text, flat in entries:
         listed = [flat[i : i + 3] for i in range(0, len(flat), 3)]
         if len(listed) > PLACES:  # boilerplate on many pages: the full list only when the reader opens it
             full.append((slot, _dumps(listed)))
-            chunk[slot] = [text, listed[:PLACES], len(listed)]
+            chunk.append([text, listed[:PLACES], len(listed)])
         else:
-            chunk[slot] = [text, listed]
+            chunk.append([text, listed])
     return _dumps(chunk), tuple(full)
 
 
