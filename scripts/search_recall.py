@@ -14,7 +14,7 @@ from pathlib import Path
 import lxml.html  # type: ignore[import-untyped]
 import opencc
 
-from digest.publish.search import lookup
+from digest.publish.search import chunk_entry, lookup
 
 PHRASES = ("派出所", "交所合一", "两队一室", "枫桥经验", "派出所主防", "楓橋經驗", "fengqiao experience")
 
@@ -46,7 +46,7 @@ def main(site: Path) -> None:
             found: set[str] = set()
             for doc in every.first:
                 chunk = json.loads((folder / "d" / f"{doc // meta['chunk']}.json").read_text(encoding="utf-8"))
-                entry = chunk[doc % meta["chunk"]]
+                entry = chunk_entry(chunk, doc % meta["chunk"])
                 places = entry[1] if len(entry) == 2 else json.loads((folder / "p" / f"{doc}.json").read_text())
                 found |= {place[0].split("#")[0] for place in places}
             first = lookup(folder, phrase)

@@ -10,7 +10,7 @@ from types import SimpleNamespace
 import pytest
 
 from digest.publish import hooks as mkdocs_hooks
-from digest.publish.search import PLACES, blocks, build_index, fnv1a, fold_table, lookup, tokens
+from digest.publish.search import PLACES, blocks, build_index, chunk_entry, fnv1a, fold_table, lookup, tokens
 
 PAGE = """<!doctype html><html lang="{lang}"><head><title>x</title></head><body>
 <nav class="md-nav"><a href="#">派出所 in the navigation</a></nav>
@@ -37,7 +37,7 @@ def write(site: Path, rel: str, lang: str, title: str, body: str) -> None:
 def entry(folder: Path, doc: int) -> list[object]:
     """A text's entry in its chunk, found as the browser finds it."""
     slots = json.loads((folder / "meta.json").read_text())["chunk"]
-    return json.loads((folder / "d" / f"{doc // slots}.json").read_text())[doc % slots]  # type: ignore[no-any-return]
+    return chunk_entry(json.loads((folder / "d" / f"{doc // slots}.json").read_text()), doc % slots)  # type: ignore[return-value]
 
 
 @pytest.fixture
@@ -230,3 +230,105 @@ def test_a_text_in_many_places_lists_a_few_and_the_rest_loads_on_demand(tmp_path
     assert len(json.loads((zh / "p" / f"{doc}.json").read_text())) == 20
     assert f"p/{doc}.json" not in found.files  # not part of what a query costs
     assert len(entry(zh, lookup(zh, "第3段").first[0])) == 2  # a text in one place has no more to load
+
+
+def text_ids(folder: Path) -> dict[str, int]:
+    """Each text of a language's index with its id, read from the chunks as the browser reads them."""
+    slots = json.loads((folder / "meta.json").read_text())["chunk"]
+    ids = {}
+    for chunk in (folder / "d").glob("*.json"):
+        listed = json.loads(chunk.read_text())
+        for slot in range(slots):
+            if found := chunk_entry(listed, slot):
+                ids[found[0]] = int(chunk.stem) * slots + slot  # type: ignore[index]
+    return ids
+
+
+def test_a_new_text_moves_no_other_text_and_rewrites_only_the_shards_of_its_tokens(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from digest.memo import Memo
+    from digest.publish import search
+
+    monkeypatch.setattr(search, "SHARD_CHARS", 100)  # many small shards, as a large site has
+
+    site = tmp_path / "site"
+    many_pages(site, 200)
+    memo = Memo(tmp_path / "cache.sqlite")
+    build_index(site, memo)
+    memo.commit()
+    zh = site / "search" / "zh"
+    before = text_ids(zh)
+    shards = {p.name: p.read_bytes() for p in (zh / "t").iterdir()}
+    assert json.loads((zh / "meta.json").read_text())["shards"] >= 32
+    text = "新增一段：交所合一。"
+    write(site, "reports/new/index.html", "zh", "报告200", para("n1", text, "New."))
+    build_index(site, memo)
+    after = text_ids(zh)
+    assert after.keys() - before.keys() == {text, "New.", "报告200"}
+    moved = [t for t in before if after[t] != before[t]]
+    assert not moved, moved
+    changed = {name for name, data in shards.items() if (zh / "t" / name).read_bytes() != data}
+    meta = json.loads((zh / "meta.json").read_text())
+    positional, singles, _ = tokens("新增一段交所合一 new 报告200")
+    touched = {f"{fnv1a(token) % meta['shards']}.json" for token in [t for t, _ in positional] + list(singles)}
+    assert changed and changed <= touched
+    assert lookup(zh, "交所合一").first == [after[text]]
+
+
+def test_pages_are_read_again_only_when_their_file_changed_or_they_are_said_written(tmp_path: Path) -> None:
+    import os
+
+    from digest.memo import Memo
+
+    site = tmp_path / "site"
+    many_pages(site, 10)
+    memo = Memo(tmp_path / "cache.sqlite")
+    build_index(site, memo)
+    memo.commit()
+    # the same file rewritten in place with the same size and time: taken as unchanged, unless said written
+    page = site / "reports" / "r3" / "index.html"
+    seen = page.stat()
+    page.write_bytes(page.read_bytes().replace("两队一室".encode(), "一室两队".encode()))
+    os.utime(page, ns=(seen.st_atime_ns, seen.st_mtime_ns))
+    memo = Memo(tmp_path / "cache.sqlite")
+    build_index(site, memo)
+    assert "search-page" not in memo.ran and "search-page-seen" not in memo.ran
+    zh = site / "search" / "zh"
+    assert lookup(zh, "一室两队").exact == 0
+    build_index(site, memo, written={"reports/r3/index.html"})
+    assert memo.ran["search-page"] == 1
+    assert lookup(zh, "一室两队").exact == 1
+    memo.commit()
+    # a page written as a new file, as MkDocs writes it, is read without being named
+    page.unlink()
+    write(site, "reports/r3/index.html", "zh", "报告3", para("p3", "第3段：新的一段。", "x"))
+    memo = Memo(tmp_path / "cache.sqlite")
+    build_index(site, memo)
+    assert memo.ran["search-page-seen"] == 1 and memo.ran["search-page"] == 1
+    assert lookup(zh, "新的一段").count == 1 and lookup(zh, "一室两队").exact == 0
+
+
+def test_an_index_file_changed_or_removed_since_it_was_written_is_made_again(tmp_path: Path) -> None:
+    from digest.memo import Memo
+
+    site = tmp_path / "site"
+    many_pages(site, 30)
+    memo = Memo(tmp_path / "cache.sqlite")
+    build_index(site, memo)
+    memo.commit()
+    clean = index_files(site / "search")
+    zh = site / "search" / "zh"
+    shard = next((zh / "t").iterdir())
+    shard.write_bytes(b"{}")
+    chunk = next((zh / "d").iterdir())
+    chunk.unlink()
+    memo = Memo(tmp_path / "cache.sqlite")
+    build_index(site, memo)
+    assert "search-shard" not in memo.ran  # read back from the store, not made: only the disk was wrong
+    assert index_files(site / "search") == clean
+    # files left as written are not read back: a result missing from the store is not needed for them
+    memo.close()
+    (tmp_path / "cache.sqlite").unlink()
+    build_index(site, Memo(tmp_path / "cache.sqlite"))
+    assert index_files(site / "search") == clean

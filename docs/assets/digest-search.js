@@ -138,9 +138,13 @@
   }
   // A text's entry in its chunk: [text, places] or, for a text that stands in many places, [text, the
   // first places, how many in all]; the full list (p/<id>.json) loads only when the reader opens it.
+  // A chunk starts with the mask of its taken slots in hex (bit s % 4 of digit s / 4 for slot s), then
+  // lists the texts of the taken slots in order (search.py, chunk_entry).
   function documentOf(id) {
     return fetchJSON("d/" + Math.floor(id / meta.chunk) + ".json").then(function (chunk) {
-      return chunk[id % meta.chunk];
+      var slot = id % meta.chunk, mask = chunk[0], rank = 1;
+      for (var s = 0; s < slot; s++) rank += (parseInt(mask.charAt(s >> 2), 16) >> (s & 3)) & 1;
+      return chunk[rank];
     });
   }
   function escape(text) {

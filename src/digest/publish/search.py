@@ -29,28 +29,33 @@ text ids and positions as differences from the previous one. Single characters a
 the text alone (no positions), for one-character queries.
 
 Updating after an edit. Every step is a task of the memo layer (`digest.memo`), so a rebuild redoes only
-what its inputs changed: each page's blocks (keyed by the page's bytes), each chunk (by its texts and
-places), each group of buckets' postings (by its texts), each shard (by its groups' parts). A text's id
-is its bucket (a CRC of the text, over a power of two of buckets) and its rank there, so an edit moves no
-other text's id and changes only the chunks and shards it touches; counts that size the index (buckets,
-slots, shards) are powers of two, so they change only when the corpus doubles or halves. Only files whose
-bytes differ are written; the result is byte for byte what a clean build writes.
+what its inputs changed: each page's blocks (keyed by the page's bytes, whose hash is kept under the
+page's file: inode, size and time), the chunks of each group of buckets (by their texts and places), each
+group's postings (by its texts), each shard (by its groups' parts). A text's id is its bucket (a CRC of
+the text, over a power of two of buckets) and a slot there from the same CRC (the next free one if
+taken), so an edit moves no other text's id (but in a rare run of taken slots) and changes only the
+chunks, groups and shards it touches; counts that size the index (buckets, slots, shards) are powers of
+two, so they change only when the corpus doubles or halves. A kept result whose files are still as it
+wrote them is not read back (`_Made`); of the others only files whose bytes differ are written. The
+result is byte for byte what a clean build writes.
 """
 
 from __future__ import annotations
 
 import functools
+import hashlib
 import itertools
 import json
 import os
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TypeVar
 
-from digest.memo import Hashed, Memo, hashed, task
+from digest.memo import Hashed, Memo, Task, fingerprint, hashed, task
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(f"[{HAN}]+|[a-z0-9]+")
@@ -58,7 +63,8 @@ HAN_CHAR = re.compile(f"[{HAN}]")
 SHARD_CHARS = 30_000  # characters of indexed text per postings shard (~40 KB): a query loads one per token
 PLACES = 3  # places listed with a text in its chunk; the full list of a text in more is p/<text>.json
 CHUNK_TEXTS = 8  # texts per bucket (chunk) at most on average: a page of ten results loads ten small chunks
-GROUP_BUCKETS = 64  # buckets whose postings are cut together (the unit redone after an edit)
+DIGEST = 32  # hex characters of a postings part's hash
+GROUP_BUCKETS = 16  # buckets whose postings are cut together (the unit redone after an edit)
 BLOCKS = frozenset(
     [
         "p",
@@ -85,6 +91,7 @@ BLOCKS = frozenset(
 HEADINGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 SKIP_CLASSES = frozenset({"headerlink", "para-meta", "md-source-file", "glossary-filter"})
 SKIP_TAGS = frozenset({"script", "style", "nav", "svg", "button", "select", "noscript"})
+R = TypeVar("R")
 ROOT_XPATH = '//article[contains(concat(" ", normalize-space(@class), " "), " md-content__inner ")]'
 
 
@@ -114,7 +121,12 @@ def b36(number: int) -> str:
     return "".join(reversed(digits))
 
 
-B36 = [b36(n) for n in range(36 * 36)]
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+B36 = [  # every number below 36³ (ids' differences, positions) looked up, not divided out
+    *_DIGITS,
+    *(a + b for a in _DIGITS[1:] for b in _DIGITS),
+    *(a + b + c for a in _DIGITS[1:] for b in _DIGITS for c in _DIGITS),
+]
 
 
 def _b36(number: int) -> str:
@@ -231,12 +243,25 @@ Place = tuple[str, str, str]  # link, page title, heading
 PageText = tuple[str, str, tuple[tuple[str, str, str], ...]]  # language, title, (link, heading, text) per block
 
 
+@task("search-page-seen")
+def page_digest(rel: str, device: int, inode: int, size: int, mtime_ns: int, path: str) -> str:
+    """The hash of a page's bytes, kept under the page's file as it was written (device, inode, size and
+    time): MkDocs writes a changed page as a new file and keeps an unchanged one as a link to the last
+    build's, so an unchanged page is neither read nor hashed again. `path` is passed `Hashed` under a fixed
+    name: the site's folder may move between builds, the pages in it stay the same files."""
+    with open(path, "rb") as handle:
+        return hashlib.blake2b(handle.read(), digest_size=20).hexdigest()
+
+
 @task("search-page")
-def page_text(rel: str, data: bytes) -> PageText | None:
-    """A page's language, title and indexable blocks (None: not an article page). Plain tuples: the
-    blocks of every page are kept between builds and read back on each, so they must unpickle fast."""
+def page_text(rel: str, path: str) -> PageText | None:
+    """A page's language, title and indexable blocks (None: not an article page), kept under its bytes'
+    hash (`path` is passed `Hashed` by it). Plain tuples: the blocks of every page are kept between builds
+    and read back on each, so they must unpickle fast."""
     import lxml.html  # type: ignore[import-untyped]
 
+    with open(path, "rb") as handle:
+        data = handle.read()
     parser = lxml.html.HTMLParser(encoding="utf-8")  # MkDocs writes UTF-8, whatever a page declares
     tree = lxml.html.fromstring(data, parser=parser)
     found = tree.xpath(ROOT_XPATH)
@@ -283,19 +308,41 @@ def _dumps(value: object) -> bytes:
     return json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode("utf-8")
 
 
-Entries = list[tuple[str, list[str]]]  # a bucket's texts, each with its places flat (3 fields a place)
+Entries = list[tuple[int, str, list[str]]]  # a bucket's texts by slot, each with its places flat (3 fields a place)
 
 
-@task("search-chunk")
+def chunk_entry(chunk: list[object], slot: int) -> object:
+    """The entry in a chunk of the text in `slot` (0 if none), as assets/digest-search.js finds it: the
+    chunk starts with the mask of its taken slots in hex, bit s % 4 of digit s // 4 for slot s, and lists
+    the texts of the taken slots in order, so a free slot costs a bit, not an entry."""
+    mask = str(chunk[0])
+    if slot // 4 >= len(mask) or not (int(mask[slot // 4], 16) >> (slot % 4)) & 1:
+        return 0
+    return chunk[1 + sum((int(mask[s // 4], 16) >> (s % 4)) & 1 for s in range(slot))]
+
+
+@task("search-chunks")
+def chunk_group(
+    buckets: tuple[tuple[int, Entries], ...],
+) -> tuple[tuple[int, bytes, tuple[tuple[int, bytes], ...]], ...]:
+    """`chunk_files` of each bucket of a group (by bucket number): one kept result for GROUP_BUCKETS
+    chunks, as thousands of small ones cost more to look up and read back than to make."""
+    return tuple((k, *chunk_files(entries)) for k, entries in buckets)
+
+
 def chunk_files(entries: Entries) -> tuple[bytes, tuple[tuple[int, bytes], ...]]:
-    """One bucket's chunk (its texts by rank, each with its first PLACES places and, if it has more, how
-    many) and, for each text with more, its full list of places (by rank)."""
-    chunk: list[list[object]] = []
+    """One bucket's chunk (the mask of its taken slots, then their texts in slot order, each with its first
+    PLACES places and, if it has more, how many: `chunk_entry`) and, for each text with more, its full
+    list of places (by slot)."""
+    digits = [0] * (entries[-1][0] // 4 + 1 if entries else 0)
+    for slot, _text, _flat in entries:
+        digits[slot // 4] |= 1 << (slot % 4)
+    chunk: list[object] = ["".join("0123456789abcdef"[d] for d in digits)]
     full = []
-    for rank, (text, flat) in enumerate(entries):
+    for slot, text, flat in entries:
         listed = [flat[i : i + 3] for i in range(0, len(flat), 3)]
         if len(listed) > PLACES:  # boilerplate on many pages: the full list only when the reader opens it
-            full.append((rank, _dumps(listed)))
+            full.append((slot, _dumps(listed)))
             chunk.append([text, listed[:PLACES], len(listed)])
         else:
             chunk.append([text, listed])
@@ -313,12 +360,13 @@ def _positions(positions: list[int]) -> str:
 
 
 @task("search-postings")
-def group_postings(shards: int, texts: tuple[tuple[int, str], ...]) -> tuple[tuple[Hashed[str], ...], str]:
+def group_postings(shards: int, texts: tuple[tuple[int, str], ...]) -> tuple[tuple[str, ...], str, str]:
     """The postings of a group of texts (by id), cut into one part per shard, and the fold pairs of their
     characters. A part holds a line per token: `token<TAB>first id<TAB>last id<TAB>the entries`, the first
     entry's id left out (it is a difference from the previous group's last, known only when a shard is
-    put together, `shard_file`). Each part carries its hash, made here once: a shard is redone only when
-    one of its parts changed, and thousands of unchanged parts are not hashed again on every build."""
+    put together, `shard_file`). The parts' hashes come too, made here once, as one string of DIGEST
+    characters a part (plain strings: a kept result of hundreds of objects unpickles slowly): a shard is
+    redone only when one of its parts changed, and unchanged parts are not hashed again on every build."""
     chars = {c for _, text in texts for c in text}
     fold = fold_table(chars)
     table = str.maketrans(fold)
@@ -341,11 +389,13 @@ def group_postings(shards: int, texts: tuple[tuple[int, str], ...]) -> tuple[tup
     parts: list[list[str]] = [[] for _ in range(shards)]
     for token in sorted(first):
         parts[_shard_hash(token) % shards].append(f"{token}\t{first[token]}\t{last[token]}\t{''.join(rest[token])}")
-    return tuple(hashed("\n".join(part)) for part in parts), "".join(a + b for a, b in sorted(fold.items()))
+    joined = tuple("\n".join(part) for part in parts)
+    digests = "".join(hashlib.blake2b(part.encode("utf-8"), digest_size=DIGEST // 2).hexdigest() for part in joined)
+    return joined, digests, "".join(a + b for a, b in sorted(fold.items()))
 
 
 @task("search-shard")
-def shard_file(*parts: str) -> bytes:
+def shard_file(parts: tuple[str, ...]) -> bytes:
     """One postings shard from its part of every group, in id order: each token's entries joined, the
     first entry of each group's run given as its difference from the last id before it."""
     pieces: dict[str, list[str]] = defaultdict(list)
@@ -360,53 +410,160 @@ def shard_file(*parts: str) -> bytes:
     return _dumps({token: ";".join(pieces[token]) for token in sorted(pieces)})
 
 
-def _chunk_input(bucket: list[str], texts: dict[str, list[str]]) -> Hashed[Entries]:
-    """A bucket's texts and places, named by one string of them all: quicker to hash than their repr."""
-    return hashed(
-        [(text, texts[text]) for text in bucket], "\x01".join(t + "\x00" + "\x00".join(texts[t]) for t in bucket)
+def _chunk_input(
+    buckets: list[list[tuple[int, str]]], members: range, texts: dict[str, list[str]], where: str
+) -> Hashed[tuple[tuple[int, Entries], ...]]:
+    """A group's buckets' texts and places, named by one string of them all (quicker to hash than their
+    repr) and by `where` its files go (language and slots a bucket), which `_Made` relies on."""
+    value = tuple((k, [(slot, text, texts[text]) for slot, text in buckets[k]]) for k in members if buckets[k])
+    name = "\x02".join(
+        f"{k}\x01" + "\x01".join(f"{slot}\x00{t}\x00" + "\x00".join(flat) for slot, t, flat in entries)
+        for k, entries in value
     )
+    return hashed(value, where, name)
 
 
-def language_files(memo: Memo, texts: dict[str, list[str]]) -> tuple[dict[str, bytes], dict[str, int], dict[str, str]]:
+def _slots(texts: Iterable[str], buckets: int) -> tuple[list[list[tuple[int, str]]], int]:
+    """Each text's bucket and slot there, as (slot, text) by slot per bucket, and the slots a bucket has.
+
+    A text's id must not move when another text comes or goes, or every shard holding one of its tokens
+    changes: an edit would rewrite nearly the whole index. So a text's bucket and its home slot come from
+    hashes of the text alone, and it takes the first free slot from its home on (texts taken in the order
+    of their home slot, then of the text): a new text moves only texts after it in its own run of taken
+    slots, rare with buckets of CHUNK_TEXTS texts at most on average in a power of two of slots at least
+    as large as the largest bucket."""
+    bits = buckets.bit_length() - 1
+    homes: list[list[tuple[int, str]]] = [[] for _ in range(buckets)]
+    for text in texts:
+        code = zlib.crc32(text.encode("utf-8"))
+        homes[code & (buckets - 1)].append((code >> bits, text))
+    slots = _power_of_two(max(map(len, homes)))  # as many ids as ranks would take: postings no larger
+    placed: list[list[tuple[int, str]]] = []
+    for bucket in homes:
+        taken: dict[int, str] = {}
+        for code, text in sorted((code & (slots - 1), text) for code, text in bucket):
+            while code in taken:
+                code = (code + 1) & (slots - 1)
+            taken[code] = text
+        placed.append(sorted(taken.items()))
+    return placed, slots
+
+
+class _Made:
+    """Which index files each kept result made, with each file's inode, size and time as written, in
+    `<memo store>.search.json`: a result whose files are all still as written is neither read back from
+    the store nor compared with the disk (most of an update's cost otherwise: every chunk and shard read
+    back). It records what is on disk, not what the store holds, so it stays true whether or not the
+    build's memo is committed; a file changed since, or a record that cannot be read, means reading."""
+
+    def __init__(self, memo: Memo, folder: Path) -> None:
+        self.folder = folder
+        self.path = Path(f"{memo.path}.search.json") if memo.path is not None else None
+        self.old: dict[str, list[list[object]]] = {}
+        if self.path is not None and self.path.is_file():
+            try:
+                self.old = json.loads(self.path.read_bytes())
+            except ValueError:
+                self.old = {}
+        self.made: dict[str, list[str]] = {}  # result name → the files it made (or equal calls made), in this build
+        self.kept: dict[str, int] = {}  # files left as they are → size
+
+    def _current(self, name: str) -> bool:
+        recorded = self.old.get(name)
+        if not recorded:
+            return False
+        for rel, inode, size, mtime_ns in recorded:
+            try:
+                st = os.stat(os.path.join(self.folder, str(rel)))
+            except OSError:
+                return False
+            if (st.st_ino, st.st_size, st.st_mtime_ns) != (inode, size, mtime_ns):
+                return False
+        return True
+
+    def map(self, memo: Memo, job: Task[R], calls: Sequence[tuple[object, ...]]) -> list[tuple[str, R | None]]:
+        """Each call's result name and its result, None for one whose files are still as it wrote them."""
+        names = [fingerprint(job.name, *args) for args in calls]
+        stale = [i for i, name in enumerate(names) if not self._current(name)]
+        redo = set(stale)
+        memo.keep(job, [args for i, args in enumerate(calls) if i not in redo])
+        values: list[R | None] = [None] * len(calls)
+        for i, made in zip(stale, memo.map(job, [calls[i] for i in stale]), strict=True):
+            values[i] = made.value
+        for name, value in zip(names, values, strict=True):
+            if value is None:
+                self.made[name] = [str(rel) for rel, *_ in self.old[name]]
+                self.kept.update((str(rel), int(size)) for rel, _, size, _ in self.old[name])  # type: ignore[call-overload]
+        return list(zip(names, values, strict=True))
+
+    def save(self) -> None:
+        if self.path is None:
+            return
+        record = {}
+        for name, rels in self.made.items():
+            entries = []
+            for rel in dict.fromkeys(rels):
+                st = os.stat(os.path.join(self.folder, rel))
+                entries.append([rel, st.st_ino, st.st_size, st.st_mtime_ns])
+            record[name] = entries
+        self.path.with_name(self.path.name + ".tmp").write_bytes(_dumps(record))
+        os.replace(self.path.with_name(self.path.name + ".tmp"), self.path)
+
+
+def language_files(
+    memo: Memo, texts: dict[str, list[str]], lang: str = "", made_by: _Made | None = None
+) -> tuple[dict[str, bytes], dict[str, int], dict[str, str]]:
     """One language's index files by path (under `search/<lang>/`), what they hold, and the fold pairs of
     its characters (`meta.json` is completed by the caller with every language's: a reader may type a
     character in the other script that this language's text never holds)."""
     buckets_count = _power_of_two(-(-len(texts) // CHUNK_TEXTS))
-    buckets: list[list[str]] = [[] for _ in range(buckets_count)]
-    for text in texts:
-        buckets[zlib.crc32(text.encode("utf-8")) & (buckets_count - 1)].append(text)
-    for bucket in buckets:
-        bucket.sort()
-    slots = _power_of_two(max(len(bucket) for bucket in buckets))
+    buckets, slots = _slots(texts, buckets_count)
     shards = _power_of_two(-(-sum(len(text) for text in texts) // SHARD_CHARS))
     files: dict[str, bytes] = {}
-    filled = [k for k, bucket in enumerate(buckets) if bucket]
-    # A chunk's input is named by one string of its texts and places: quicker to hash than their repr.
-    chunks = memo.map(chunk_files, [(_chunk_input(buckets[k], texts),) for k in filled])
-    for k, made in zip(filled, chunks, strict=True):
-        chunk, full = made.value
-        files[f"d/{k}.json"] = chunk
-        for rank, data in full:
-            files[f"p/{k * slots + rank}.json"] = data
+    starts = range(0, buckets_count, GROUP_BUCKETS)
+    spans = [range(g, min(g + GROUP_BUCKETS, buckets_count)) for g in starts]
+    made_by = made_by or _Made(Memo(None), Path())
+    for name, value in made_by.map(
+        memo, chunk_group, [(_chunk_input(buckets, span, texts, f"{lang}/{slots}"),) for span in spans]
+    ):
+        if value is None:
+            continue
+        for k, chunk, full in value:
+            made_by.made.setdefault(name, []).append(f"{lang}/d/{k}.json")
+            files[f"d/{k}.json"] = chunk
+            for slot, data in full:
+                files[f"p/{k * slots + slot}.json"] = data
+                made_by.made[name].append(f"{lang}/p/{k * slots + slot}.json")
     groups = []
-    for g in range(0, buckets_count, GROUP_BUCKETS):
+    for g in starts:
         members = tuple(
-            (k * slots + rank, text)
+            (k * slots + slot, text)
             for k in range(g, min(g + GROUP_BUCKETS, buckets_count))
-            for rank, text in enumerate(buckets[k])
+            for slot, text in buckets[k]
         )
         groups.append((shards, hashed(members, "\x00".join(f"{i}\x01{text}" for i, text in members))))
     postings = memo.map(group_postings, groups)
     fold: dict[str, str] = {}
     for group in postings:
-        pairs = group.value[1]
+        pairs = group.value[2]
         fold.update(zip(pairs[0::2], pairs[1::2], strict=True))
-    rows = [tuple(group.value[0][k] for group in postings) for k in range(shards)]
-    for k, made_shard in enumerate(memo.map(shard_file, rows)):
-        files[f"t/{k}.json"] = made_shard.value
+    rows = [
+        (
+            Hashed(
+                tuple(group.value[0][k] for group in postings),
+                f"{lang}/t/{k}:" + "".join(group.value[1][k * DIGEST : (k + 1) * DIGEST] for group in postings),
+            ),
+        )
+        for k in range(shards)
+    ]
+    made_shards = made_by.map(memo, shard_file, rows)
+    for k, (name, shard) in enumerate(made_shards):
+        if shard is not None:
+            files[f"t/{k}.json"] = shard
+            made_by.made[name] = [f"{lang}/t/{k}.json"]
     files["meta.json"] = _dumps({"version": 2, "shards": shards, "texts": len(texts), "chunk": slots})
     places = sum(len(where) for where in texts.values()) // 3
-    summary = {"texts": len(texts), "places": places, "shards": shards, "bytes": sum(map(len, files.values()))}
+    summary = {"texts": len(texts), "places": places, "shards": shards}
     return files, summary, fold
 
 
@@ -421,9 +578,10 @@ def _pages(site: Path) -> list[tuple[str, str]]:
     return sorted(found)
 
 
-def _sync(folder: Path, files: dict[str, bytes]) -> None:
-    """Make `folder` hold exactly `files`, writing only those whose bytes differ (each through a new file
-    put in place, never through a link) and removing the rest; plain `os` calls, for some 10,000 files."""
+def _sync(folder: Path, files: dict[str, bytes], kept: Iterable[str] = ()) -> None:
+    """Make `folder` hold exactly `files` and `kept` (files known to be as they should), writing only those
+    of `files` whose bytes differ (each through a new file put in place, never through a link) and
+    removing the rest; plain `os` calls, for some 10,000 files."""
     present: set[str] = set()
     for top, _dirs, names in os.walk(folder):
         relative = os.path.relpath(top, folder).replace(os.sep, "/")
@@ -443,7 +601,7 @@ def _sync(folder: Path, files: dict[str, bytes]) -> None:
         with open(path + ".tmp", "wb") as handle:
             handle.write(data)
         os.replace(path + ".tmp", path)
-    for rel in present - files.keys():
+    for rel in present - files.keys() - set(kept):
         os.unlink(os.path.join(folder, rel))
     for top, _dirs, names in os.walk(folder, topdown=False):
         if top != str(folder) and not names and not os.listdir(top):
@@ -462,37 +620,54 @@ def _link_tree(source: Path, target: Path) -> None:
                 return
 
 
-def build_index(site: Path, memo: Memo | None = None, previous: Path | None = None) -> dict[str, dict[str, int]]:
+def _page_texts(memo: Memo, site: Path, written: set[str] | None) -> list[PageText | None]:
+    """Every page's blocks, from the memo for the pages whose files are the same as when last seen; a page
+    in `written` (pages the publisher wrote in this build) is read and hashed whatever its file says."""
+    found = _pages(site)
+    stats = []
+    for rel, path in found:
+        st = os.stat(path)
+        stats.append((rel, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, Hashed(path, "page file")))
+    digests = [made.value for made in memo.map(page_digest, stats)]
+    for index, (rel, path) in enumerate(found):
+        if written is not None and rel in written:
+            digests[index] = page_digest.function(*stats[index][:-1], path)
+    calls = [(rel, Hashed(path, digest)) for (rel, path), digest in zip(found, digests, strict=True)]
+    return [made.value for made in memo.map(page_text, calls)]
+
+
+def build_index(
+    site: Path, memo: Memo | None = None, previous: Path | None = None, written: set[str] | None = None
+) -> dict[str, dict[str, int]]:
     """Index the built site in place: `site/search/<lang>/`, writing only the files whose bytes change and
     removing those no longer made. Returns per language what it holds.
 
     With a `memo`, what the pages, chunks and shards were made from last time is kept, so an edit redoes
-    only what it touched (the caller commits the memo). `previous` is the site this one replaces: a site
+    only what it touched (the caller commits the memo); a page is read again only if its file changed
+    (another inode, size or time) or it is in `written`, the site-relative paths of the HTML pages the
+    publisher wrote in this build (None: not known). `previous` is the site this one replaces: a site
     built afresh starts from hard links to its index files, so only the files that change are written
     (a changed file is replaced, never written through a link, so the previous site stays as it was)."""
     memo = memo or Memo(None)
-    pages = []
-    for rel, path in _pages(site):
-        with open(path, "rb") as handle:
-            pages.append((rel, handle.read()))
-    extracted = memo.map(page_text, pages)
-    del pages
-    languages = collect(made.value for made in extracted)
+    if previous is not None and not (site / "search").exists():
+        _link_tree(previous / "search", site / "search")
+    languages = collect(_page_texts(memo, site, written))
     files: dict[str, bytes] = {}
     summary = {}
     fold: dict[str, str] = {}
+    made_by = _Made(memo, site / "search")
     for lang, texts in sorted(languages.items()):
-        made, summary[lang], folds = language_files(memo, texts)
+        made, summary[lang], folds = language_files(memo, texts, lang, made_by)
         fold.update(folds)
         files.update((f"{lang}/{rel}", data) for rel, data in made.items())
     pairs = "".join(a + b for a, b in sorted(fold.items()))
     for lang in languages:
         meta = json.loads(files[f"{lang}/meta.json"])
         files[f"{lang}/meta.json"] = _dumps({**meta, "fold": pairs})
-        summary[lang]["bytes"] = sum(len(data) for rel, data in files.items() if rel.startswith(lang + "/"))
-    if previous is not None and not (site / "search").exists():
-        _link_tree(previous / "search", site / "search")
-    _sync(site / "search", files)
+        fresh = sum(len(data) for rel, data in files.items() if rel.startswith(lang + "/"))
+        summary[lang]["bytes"] = fresh + sum(size for rel, size in made_by.kept.items() if rel.startswith(lang + "/"))
+    _sync(site / "search", files, made_by.kept.keys())
+    made_by.save()
     os.utime(site / "search")
     return summary
 
