@@ -243,6 +243,7 @@ def measure(project_dir: Path) -> dict[str, Any]:
         "one_report_edit_site_visible": visible,
         "one_report_edit_site_files_written": int(site_written.group(1)) if site_written else None,
         "one_report_edit_search_index_s": round(edited_timings.get("search index", 0.0), 2),
+        "one_report_edit_site_stages_s": {name: round(seconds, 2) for name, seconds in edited_timings.items()},
         "preview_edit_s": round(preview_seconds, 2),
         "preview_edit_visible": preview_visible,
         "preview_edit_stages_s": {name: round(seconds, 2) for name, seconds in preview.timings.items()},
@@ -326,8 +327,8 @@ def docs_page(report: dict[str, Any]) -> str:
         "the live preview. *Edit to site* is the whole `digest build` in a process of its own after editing a",
         "fifth report (MkDocs renders only the changed pages; the search index is written again), checked",
         "by reading the new sentence in that report's page in build/site; *preview edit* is the live",
-        "preview's rebuild after a sixth edit (`digest serve`: our stages, MkDocs, the swap; no search index),",
-        "checked the same way.",
+        "preview's rebuild after a sixth edit (`digest serve`: our stages, MkDocs, the changed files put in",
+        "place; no search index), checked the same way.",
         "",
         "Growth per report (least squares over the runs): "
         + ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in report["slopes_per_report"].items())

@@ -200,11 +200,12 @@ class _DropDirtyWarning(logging.Filter):
         return not record.getMessage().startswith("A 'dirty' build is being performed")
 
 
-def _anew(write: Callable[[Any, str], None]) -> Callable[[Any, str], None]:
+def _anew(write: Callable[[Any, str], None], written: set[str]) -> Callable[[Any, str], None]:
     def write_anew(first: Any, output_path: str) -> None:
         with contextlib.suppress(FileNotFoundError, IsADirectoryError, PermissionError):
             os.unlink(output_path)
         write(first, output_path)
+        written.add(output_path)
 
     return write_anew
 
@@ -266,11 +267,11 @@ def _remembered(create: Callable[..., Any]) -> Callable[..., Any]:
 
 
 @contextlib.contextmanager
-def dirty_build(dirty: bool) -> Iterator[None]:
+def dirty_build(dirty: bool, written: set[str]) -> Iterator[None]:
     """While MkDocs runs: every file it writes is a new file (its writers open the old one 'wb', which would
     write through a hard link into the published site), mkdocs-static-i18n builds the other languages with
     our `dirty` and remembers its per-language files (`_remembered`), and the dirty-build warning is
-    dropped."""
+    dropped. `written` receives the path of every file written."""
     from mkdocs_static_i18n import plugin as i18n_plugin  # type: ignore[import-untyped]
     from mkdocs_static_i18n import reconfigure, suffix
 
@@ -278,8 +279,8 @@ def dirty_build(dirty: bool) -> Iterator[None]:
     build = i18n_plugin.build
     logger = logging.getLogger("mkdocs.commands.build")
     quiet = _DropDirtyWarning()
-    utils.write_file = _anew(utils.write_file)  # type: ignore[assignment]
-    utils.copy_file = _anew(utils.copy_file)  # type: ignore[assignment]
+    utils.write_file = _anew(utils.write_file, written)  # type: ignore[assignment]
+    utils.copy_file = _anew(utils.copy_file, written)  # type: ignore[assignment]
     i18n_plugin.build = lambda config, **kwargs: build(config, **{**kwargs, "dirty": dirty})
     suffix.create_i18n_file = _remembered(suffix.create_i18n_file)
     reconfigure.is_relative_to = functools.lru_cache(maxsize=1 << 16)(reconfigure.is_relative_to)

@@ -177,16 +177,18 @@ def run_mkdocs(
                 compiled_templates(site_dir),
             )
             config.plugins["digest-incremental"] = plugin
+            written: set[str] = set()  # every file MkDocs writes, by its path
             config.plugins.on_startup(command="build", dirty=dirty)
             try:
-                with dirty_build(dirty):
+                with dirty_build(dirty, written):
                     mkdocs_build(config, dirty=dirty)
             finally:
                 config.plugins.on_shutdown()
         built = time.perf_counter()
         if search:
             shutil.rmtree(output / "search", ignore_errors=True)  # new files (or links to the published ones)
-            build_index(output, memo, previous=site_dir)
+            pages = {os.path.relpath(path, output).replace(os.sep, "/") for path in written} if dirty else None
+            build_index(output, memo, previous=site_dir, written=pages)
         keep_i18n_files(i18n_files(output))
         OutputState(now, since, plugin.titles).write(output)
         if timings is not None:
