@@ -232,3 +232,24 @@ def test_glossary_pages_count_headings_and_front_lines(built_project: Path) -> N
     assert 'reports/gansu-fengqiao-2021/#jdfxyh-dfgkhddts">§' in heading  # 打防管控 in a heading
     front = (site / "formula-1551" / "index.html").read_text(encoding="utf-8")
     assert 'reports/xian-public-order-2023/">¶&#8239;highlight</a>' in front  # in the line under the title
+
+
+def test_pieces_of_pages_not_rendered_again_are_kept(pipeline_copy: Path) -> None:
+    """A theme page an edit does not touch is not rendered, but its paragraphs' rendered pieces stay in the
+    store for the build that renders it again (`Pages.keep_fragments`): pruning them made every edit
+    whose paragraph landed on another theme than the last one's render that theme's pieces anew."""
+    import sqlite3
+
+    def fragments() -> int:
+        with sqlite3.connect(pipeline_copy / "build" / "cache.sqlite") as db:
+            return int(db.execute("SELECT COUNT(*) FROM results WHERE kind = 'fragment'").fetchone()[0])
+
+    project = Project(pipeline_copy)
+    build(project, site=False)
+    before = fragments()
+    raw = sorted((pipeline_copy / "source_texts").glob("*.txt"))[0]
+    raw.write_bytes(raw.read_bytes() + "新增一段。\n".encode())
+    outcome = build(project, site=False)
+    rendered = {p for p in outcome.pages.written if p.startswith("themes/")}
+    assert len(rendered) < len(list((pipeline_copy / "build" / "pages" / "themes").glob("*.md"))) - 3
+    assert fragments() >= before > 0

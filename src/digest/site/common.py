@@ -3,7 +3,7 @@ ways a page or a piece of one is made (rendered, or taken from the memo when wha
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -58,6 +58,14 @@ class Pages:
 
         memo = self.index.model.memo
         return memo.call(_fragment, self.env, template, root, self.index.model.everywhere, Hashed(context, shows)).value
+
+    def keep_fragments(self, template: str, root: str, shows: Iterable[str]) -> None:
+        """Count a page's fragments as used although the page is not rendered in this build (it did not
+        change), so that pruning keeps them for the build that renders it again: otherwise an edit whose
+        paragraph lands on another theme than the last edit's would render that theme's pieces anew."""
+        memo = self.index.model.memo
+        everywhere = self.index.model.everywhere
+        memo.keep(_fragment, [(self.env, template, root, everywhere, Hashed(None, trace)) for trace in shows])
 
 
 @task("fragment")

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 from markupsafe import Markup
 
 from digest.memo import Output
-from digest.site.common import Pages
+from digest.site.common import Pages, page_root
 from digest.site.text import charts
 
 TEMPLATE = "home.md.j2"
@@ -30,6 +30,8 @@ def rows(pages: Pages, root: str) -> dict[str, Markup]:
 
 def pages(pages: Pages) -> Iterator[tuple[str, Output]]:
     index = pages.index
+    digests = [index.model.translations[report.id].digest for report in index.reports]
+    pages.keep_fragments("_report_row.md.j2", page_root("index"), digests)
     yield pages.page(
         "index",
         TEMPLATE,

@@ -12,7 +12,7 @@ from typing import Any
 from markupsafe import Markup
 
 from digest.memo import Output
-from digest.site.common import Pages
+from digest.site.common import Pages, page_root
 from digest.site.text import article, article_for, charts, paragraph_view, term_notes
 from digest.slice.measures import Measure
 from digest.slice.themes import Theme
@@ -68,6 +68,15 @@ def pages(pages: Pages) -> Iterator[tuple[str, Output]]:
     for theme in index.corpus.themes:
         measures = [m for m in index.corpus.measures if m.theme == theme.id]
         summary = article_for(index.model.summaries, theme.id, lang)
+        pages.keep_fragments(
+            "_paragraph.md.j2",
+            page_root(f"themes/{theme.id}"),
+            [
+                index.digests[r.id].shown[p.id]
+                for _, listed, _ in index.listings.get(theme.id, [])
+                for r, _, p in listed
+            ],
+        )
         yield pages.page(
             f"themes/{theme.id}",
             TEMPLATE,
