@@ -233,7 +233,7 @@ def _remembered(create: Callable[..., Any]) -> Callable[..., Any]:
     """mkdocs-static-i18n's `create_i18n_file`, its result remembered by everything it reads.
 
     The plugin makes each file's per-language copy through pathlib some 34,000 times per build at
-    N = 1,000 (every file for each language, then again for the alternates): half of an incremental
+    N = 1,000 (every file for each language, then again for the alternates): two thirds of an incremental
     MkDocs run. The copy depends only on the strings in the key below, so a copy already made (in an
     earlier language's pass or an earlier build of `digest serve`) is a dict copy. The plugin's own
     function makes every first copy, so its rules are not restated here."""
