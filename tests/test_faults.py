@@ -21,6 +21,7 @@ import pytest
 from digest.cli import main
 from digest.errors import DigestError, machine_fault
 from digest.lock import build_lock
+from digest.publish.incremental import OutputState, private_output
 
 HOLD = """
 import sys, time
@@ -111,9 +112,16 @@ def test_concurrent_builds_take_turns_and_the_site_never_disappears(built_copy: 
     assert not list((built_copy / "build").glob(".site-*")) and not (built_copy / "build" / "site.old").exists()
 
 
+def _full_next(project: Path) -> None:
+    """Make the next build's MkDocs run a full one (as after a configuration change), which publishes by
+    swapping in a whole copy; an incremental run puts the changed files in place instead."""
+    OutputState.path(private_output(project / "build" / "site")).unlink()
+
+
 def test_kill_9_during_a_build_leaves_the_site_and_the_next_build_cleans_up(built_copy: Path) -> None:
     site = built_copy / "build" / "site"
     before = (site / "index.html").read_bytes()
+    _full_next(built_copy)
     build = _digest(built_copy, "build", "--force")
     deadline = time.monotonic() + 120
     while not list((built_copy / "build").glob(".site-*/*")) and time.monotonic() < deadline:
@@ -194,16 +202,21 @@ def test_each_file_system_fault_has_a_hint(code: int, hint: str) -> None:
     assert hint in str(problem)
 
 
+@pytest.mark.parametrize("publishing", ["swap_in", "update_in_place"])
 def test_a_read_only_build_folder_at_the_swap_keeps_the_site(
-    built_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+    publishing: str, built_copy: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
 ) -> None:
+    """Refused where the site is put in place: the whole copy swapped in after a full MkDocs run, or the
+    changed files after an incremental one."""
     before = (built_copy / "build" / "site" / "index.html").read_bytes()
     hint = "the file system is read-only"
+    if publishing == "swap_in":
+        _full_next(built_copy)
 
-    def refuse(staging: Path, site_dir: Path) -> None:
+    def refuse(first: Path, site_dir: Path) -> None:
         raise OSError(errno.EROFS, os.strerror(errno.EROFS), str(site_dir))
 
-    monkeypatch.setattr("digest.publish.mkdocs.swap_in", refuse)
+    monkeypatch.setattr(f"digest.publish.mkdocs.{publishing}", refuse)
     assert main(["--root", str(built_copy), "build", "--force"]) == 1
     line = _error_line(capsys)
     assert line.startswith(str(built_copy / "build" / "site") + ": error: ") or "build/site: error: " in line, line
