@@ -3,13 +3,16 @@
 from __future__ import annotations
 
 import json
+import os
 import shutil
 from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
 
+from digest.memo import Memo
 from digest.publish import hooks as mkdocs_hooks
+from digest.publish import search
 from digest.publish.search import PLACES, blocks, build_index, chunk_entry, fnv1a, fold_table, lookup, tokens
 
 PAGE = """<!doctype html><html lang="{lang}"><head><title>x</title></head><body>
@@ -159,16 +162,19 @@ def many_pages(site: Path, count: int) -> None:
         write(site, f"en/reports/r{n}/index.html", "en", f"Report {n}", body)
 
 
-def test_an_update_after_edits_equals_a_clean_build_and_writes_only_what_changed(tmp_path: Path) -> None:
-    from digest.memo import Memo
-
-    site = tmp_path / "site"
-    many_pages(site, 40)
+def indexed(tmp_path: Path, name: str, pages: int) -> Path:
+    """A site of `pages` generated pages, indexed with the memo kept in tmp_path/cache.sqlite."""
+    site = tmp_path / name
+    many_pages(site, pages)
     memo = Memo(tmp_path / "cache.sqlite")
     build_index(site, memo)
-    memo.prune()
     memo.commit()
     memo.close()
+    return site
+
+
+def test_an_update_after_edits_equals_a_clean_build_and_writes_only_what_changed(tmp_path: Path) -> None:
+    site = indexed(tmp_path, "site", 40)
     before = {p: p.stat().st_ino for p in (site / "search").rglob("*") if p.is_file()}
     # an edit, an added page and a removed page
     write(site, "reports/r3/index.html", "zh", "报告3", para("p3", "改写的一段：交所合一。", "Rewritten."))
@@ -196,18 +202,12 @@ def test_an_update_after_edits_equals_a_clean_build_and_writes_only_what_changed
 
 
 def test_a_fresh_site_starts_from_links_to_the_previous_index_and_leaves_it_as_it_was(tmp_path: Path) -> None:
-    from digest.memo import Memo
-
-    old = tmp_path / "old"
-    many_pages(old, 12)
-    memo = Memo(tmp_path / "cache.sqlite")
-    build_index(old, memo)
-    memo.commit()
+    old = indexed(tmp_path, "old", 12)
     published = index_files(old / "search")
     new = tmp_path / "new"
     shutil.copytree(old, new, ignore=shutil.ignore_patterns("search"))
     write(new, "reports/r1/index.html", "zh", "报告1", para("p1", "改写的一段。", "Rewritten."))
-    build_index(new, memo, previous=old)
+    build_index(new, Memo(tmp_path / "cache.sqlite"), previous=old)
     assert index_files(old / "search") == published
     clean = tmp_path / "clean"
     shutil.copytree(new, clean, ignore=shutil.ignore_patterns("search"))
@@ -247,23 +247,15 @@ def text_ids(folder: Path) -> dict[str, int]:
 def test_a_new_text_moves_no_other_text_and_rewrites_only_the_shards_of_its_tokens(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    from digest.memo import Memo
-    from digest.publish import search
-
     monkeypatch.setattr(search, "SHARD_CHARS", 100)  # many small shards, as a large site has
-
-    site = tmp_path / "site"
-    many_pages(site, 200)
-    memo = Memo(tmp_path / "cache.sqlite")
-    build_index(site, memo)
-    memo.commit()
+    site = indexed(tmp_path, "site", 200)
     zh = site / "search" / "zh"
     before = text_ids(zh)
     shards = {p.name: p.read_bytes() for p in (zh / "t").iterdir()}
     assert json.loads((zh / "meta.json").read_text())["shards"] >= 32
     text = "新增一段：交所合一。"
     write(site, "reports/new/index.html", "zh", "报告200", para("n1", text, "New."))
-    build_index(site, memo)
+    build_index(site, Memo(tmp_path / "cache.sqlite"))
     after = text_ids(zh)
     assert after.keys() - before.keys() == {text, "New.", "报告200"}
     moved = [t for t in before if after[t] != before[t]]
@@ -277,15 +269,7 @@ def test_a_new_text_moves_no_other_text_and_rewrites_only_the_shards_of_its_toke
 
 
 def test_pages_are_read_again_only_when_their_file_changed_or_they_are_said_written(tmp_path: Path) -> None:
-    import os
-
-    from digest.memo import Memo
-
-    site = tmp_path / "site"
-    many_pages(site, 10)
-    memo = Memo(tmp_path / "cache.sqlite")
-    build_index(site, memo)
-    memo.commit()
+    site = indexed(tmp_path, "site", 10)
     # the same file rewritten in place with the same size and time: taken as unchanged, unless said written
     page = site / "reports" / "r3" / "index.html"
     seen = page.stat()
@@ -310,13 +294,7 @@ def test_pages_are_read_again_only_when_their_file_changed_or_they_are_said_writ
 
 
 def test_an_index_file_changed_or_removed_since_it_was_written_is_made_again(tmp_path: Path) -> None:
-    from digest.memo import Memo
-
-    site = tmp_path / "site"
-    many_pages(site, 30)
-    memo = Memo(tmp_path / "cache.sqlite")
-    build_index(site, memo)
-    memo.commit()
+    site = indexed(tmp_path, "site", 30)
     clean = index_files(site / "search")
     zh = site / "search" / "zh"
     shard = next((zh / "t").iterdir())
