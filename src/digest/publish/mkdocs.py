@@ -101,9 +101,7 @@ def keep_unchanged(staging: Path, site_dir: Path, output: Path | None = None) ->
                 unchanged.append(rel)
             elif was.st_size == new.st_size and filecmp.cmp(old, path, shallow=False):
                 for place in (path, *([output / rel] if output else [])):
-                    link = place.with_name(place.name + ".keep")
-                    os.link(old, link)
-                    os.replace(link, place)
+                    _link_over(old, place)
                 unchanged.append(rel)
             else:
                 written.append(rel)
