@@ -9,11 +9,25 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from digest.memo import Memo
 from digest.publish import hooks as mkdocs_hooks
 from digest.publish import search
-from digest.publish.search import PLACES, blocks, build_index, chunk_entry, fnv1a, fold_table, lookup, tokens
+from digest.publish.search import (
+    PLACES,
+    blocks,
+    build_index,
+    chunk_entry,
+    fnv1a,
+    fold_table,
+    group_postings,
+    lookup,
+    patch_shard,
+    shard_file,
+    tokens,
+)
 
 PAGE = """<!doctype html><html lang="{lang}"><head><title>x</title></head><body>
 <nav class="md-nav"><a href="#">派出所 in the navigation</a></nav>
@@ -182,9 +196,11 @@ def test_an_update_after_edits_equals_a_clean_build_and_writes_only_what_changed
     for rel in ("reports/r7/index.html", "en/reports/r7/index.html", "zh-Hant/reports/r7/index.html"):
         (site / rel).unlink()
     memo = Memo(tmp_path / "cache.sqlite")
-    build_index(site, memo)
-    assert memo.ran["search-page"] == 2  # the edited page and the new one; the others are not parsed again
-    assert memo.ran["search-postings"] < 3 * 2  # in each language at most the groups the edits touched
+    redone: dict[str, int] = {}
+    build_index(site, memo, counts=redone)
+    assert redone["pages parsed"] == 2  # the edited page and the new one; the others are not parsed again
+    assert redone["groups cut"] < 3 * 2  # in each language at most the groups the edits touched
+    assert redone["shards patched"] > 0 and "shards joined" not in redone  # from the difference
     memo.close()
     updated = index_files(site / "search")
 
@@ -276,20 +292,22 @@ def test_pages_are_read_again_only_when_their_file_changed_or_they_are_said_writ
     page.write_bytes(page.read_bytes().replace("两队一室".encode(), "一室两队".encode()))
     os.utime(page, ns=(seen.st_atime_ns, seen.st_mtime_ns))
     memo = Memo(tmp_path / "cache.sqlite")
-    build_index(site, memo)
-    assert "search-page" not in memo.ran and "search-page-seen" not in memo.ran
+    redone: dict[str, int] = {}
+    build_index(site, memo, counts=redone)
+    assert "pages read" not in redone
     zh = site / "search" / "zh"
     assert lookup(zh, "一室两队").exact == 0
-    build_index(site, memo, written={"reports/r3/index.html"})
-    assert memo.ran["search-page"] == 1
+    build_index(site, memo, written={"reports/r3/index.html"}, counts=redone)
+    assert redone["pages read"] == redone["pages parsed"] == 1
     assert lookup(zh, "一室两队").exact == 1
     memo.commit()
     # a page written as a new file, as MkDocs writes it, is read without being named
     page.unlink()
     write(site, "reports/r3/index.html", "zh", "报告3", para("p3", "第3段：新的一段。", "x"))
     memo = Memo(tmp_path / "cache.sqlite")
-    build_index(site, memo)
-    assert memo.ran["search-page-seen"] == 1 and memo.ran["search-page"] == 1
+    redone = {}
+    build_index(site, memo, counts=redone)
+    assert redone["pages read"] == redone["pages parsed"] == 1
     assert lookup(zh, "新的一段").count == 1 and lookup(zh, "一室两队").exact == 0
 
 
@@ -302,11 +320,46 @@ def test_an_index_file_changed_or_removed_since_it_was_written_is_made_again(tmp
     chunk = next((zh / "d").iterdir())
     chunk.unlink()
     memo = Memo(tmp_path / "cache.sqlite")
-    build_index(site, memo)
-    assert "search-shard" not in memo.ran  # read back from the store, not made: only the disk was wrong
+    redone: dict[str, int] = {}
+    build_index(site, memo, counts=redone)
+    assert redone == {"shards joined": 1}  # from the kept parts, none cut again: only the disk was wrong
     assert index_files(site / "search") == clean
     # files left as written are not read back: a result missing from the store is not needed for them
     memo.close()
     (tmp_path / "cache.sqlite").unlink()
     build_index(site, Memo(tmp_path / "cache.sqlite"))
     assert index_files(site / "search") == clean
+
+
+GROUP_IDS = 16  # ids a group spans in the property below
+TEXTS = st.text(alphabet="派出所交合一两队室枫桥經驗 ab。", min_size=1, max_size=10)
+
+
+@settings(max_examples=150, deadline=None)
+@given(
+    before=st.dictionaries(st.integers(0, 4 * GROUP_IDS - 1), TEXTS, max_size=40),
+    changes=st.dictionaries(
+        st.integers(0, 3), st.dictionaries(st.integers(0, GROUP_IDS - 1), TEXTS, max_size=GROUP_IDS), max_size=4
+    ),
+)
+def test_a_shard_patched_from_the_difference_equals_one_joined_from_every_group(
+    before: dict[int, str], changes: dict[int, dict[int, str]]
+) -> None:
+    """Whatever groups change (texts added, removed, rewritten, a group emptied or filled), each shard
+    patched from the old shard and the changed groups' old and new parts is the shard joined afresh."""
+    shards = 4
+    after = {i: t for i, t in before.items() if i // GROUP_IDS not in changes}
+    for group, texts in changes.items():
+        after.update((group * GROUP_IDS + offset, text) for offset, text in texts.items())
+
+    def parts(texts: dict[int, str]) -> list[tuple[str, ...]]:
+        return [
+            group_postings(shards, tuple(sorted((i, t) for i, t in texts.items() if i // GROUP_IDS == g)))[0]
+            for g in range(4)
+        ]
+
+    old, new = parts(before), parts(after)
+    for k in range(shards):
+        joined = shard_file(tuple(part[k] for part in new))
+        pieces = [(range(g * GROUP_IDS, (g + 1) * GROUP_IDS), old[g][k], new[g][k]) for g in changes]
+        assert patch_shard(shard_file(tuple(part[k] for part in old)), pieces) == joined

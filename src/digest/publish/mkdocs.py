@@ -20,7 +20,7 @@ from typing import Any
 
 from digest.errors import DigestError, Problem, machine_fault
 from digest.inputs import files_under
-from digest.memo import Memo
+from digest.memo import Memo, gc_paused
 from digest.publish.search import build_index
 
 
@@ -184,9 +184,12 @@ def run_mkdocs(
                 config.plugins.on_shutdown()
         built = time.perf_counter()
         if search:
-            shutil.rmtree(output / "search", ignore_errors=True)  # new files (or links to the published ones)
+            # After an incremental run MkDocs' folder still holds the index the last build made (the
+            # published files, linked), which the update rewrites only where it changes, through new files;
+            # after a full run the folder is new, and starts from links to the published index.
             pages = {os.path.relpath(path, output).replace(os.sep, "/") for path in written} if dirty else None
-            build_index(output, memo, previous=site_dir, written=pages)
+            with gc_paused():  # no cyclic garbage made, and millions of objects to walk
+                build_index(output, memo, previous=site_dir, written=pages)
         keep_i18n_files(i18n_files(output))
         OutputState(now, since, plugin.titles).write(output)
         if timings is not None:

@@ -28,20 +28,24 @@ A posting list is a string: entries `text,pos,pos…` separated by `;`, numbers 
 text ids and positions as differences from the previous one. Single characters are indexed too, as
 the text alone (no positions), for one-character queries.
 
-Updating after an edit. Every step is a task of the memo layer (`digest.memo`), so a rebuild redoes only
-what its inputs changed: each page's blocks (keyed by the page's bytes, whose hash is kept under the
-page's file: inode, size and time), the chunks of each group of buckets (by their texts and places), each
-group's postings (by its texts), each shard (by its groups' parts). A text's id is its bucket (a CRC of
-the text, over a power of two of buckets) and a slot there from the same CRC (the next free one if
-taken), so an edit moves no other text's id (but in a rare run of taken slots) and changes only the
-chunks, groups and shards it touches; counts that size the index (buckets, slots, shards) are powers of
-two, so they change only when the corpus doubles or halves. A kept result whose files are still as it
-wrote them is not read back (`_Made`); of the others only files whose bytes differ are written. The
-result is byte for byte what a clean build writes.
+Updating after an edit. A rebuild redoes only what its inputs changed. Each page's blocks are kept with
+its file's inode, size and time and its bytes' hash (`search_store.PageCache`): an unchanged page is not
+read, a page rewritten with the same bytes is not parsed. A text's id is its bucket (a CRC of the text,
+over a power of two of buckets) and a slot there from the same CRC (the next free one if taken), so an
+edit moves no other text's id (but in a rare run of taken slots). The chunks of each group of buckets are
+a task of the memo layer (`digest.memo`), keyed by their texts and places; a kept result whose files are
+still as it wrote them is not read back (`_Made`). Each group's postings are kept with the key of its
+texts (`search_store.Postings`): only the groups whose texts changed are cut again, and each shard their
+new parts change is patched from the difference (`patch_shard`: the changed groups' entries of each
+token they hold taken out, their new ones put in) when its file is as the last build wrote it, else
+joined from every group's parts. Counts that size the index (buckets, slots, shards) are powers of two,
+so they change only when the corpus doubles or halves. Of the files made, only those whose bytes differ
+are written. The result is byte for byte what a clean build writes.
 """
 
 from __future__ import annotations
 
+import bisect
 import functools
 import hashlib
 import itertools
@@ -56,6 +60,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from digest.memo import Hashed, Memo, Task, fingerprint, hashed, task
+from digest.publish.search_store import PageCache, Postings, store_folder
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(f"[{HAN}]+|[a-z0-9]+")
@@ -243,25 +248,11 @@ Place = tuple[str, str, str]  # link, page title, heading
 PageText = tuple[str, str, tuple[tuple[str, str, str], ...]]  # language, title, (link, heading, text) per block
 
 
-@task("search-page-seen")
-def page_digest(rel: str, device: int, inode: int, size: int, mtime_ns: int, path: str) -> str:
-    """The hash of a page's bytes, kept under the page's file as it was written (device, inode, size and
-    time): MkDocs writes a changed page as a new file and keeps an unchanged one as a link to the last
-    build's, so an unchanged page is neither read nor hashed again. `path` is passed `Hashed` under a fixed
-    name: the site's folder may move between builds, the pages in it stay the same files."""
-    with open(path, "rb") as handle:
-        return hashlib.blake2b(handle.read(), digest_size=20).hexdigest()
-
-
-@task("search-page")
-def page_text(rel: str, path: str) -> PageText | None:
-    """A page's language, title and indexable blocks (None: not an article page), kept under its bytes'
-    hash (`path` is passed `Hashed` by it). Plain tuples: the blocks of every page are kept between builds
-    and read back on each, so they must unpickle fast."""
+def page_text(rel: str, data: bytes) -> PageText | None:
+    """A page's language, title and indexable blocks (None: not an article page). Plain tuples: the blocks
+    of every page are kept between builds and read back on each, so they must unpickle fast."""
     import lxml.html  # type: ignore[import-untyped]
 
-    with open(path, "rb") as handle:
-        data = handle.read()
     parser = lxml.html.HTMLParser(encoding="utf-8")  # MkDocs writes UTF-8, whatever a page declares
     tree = lxml.html.fromstring(data, parser=parser)
     found = tree.xpath(ROOT_XPATH)
@@ -359,7 +350,6 @@ def _positions(positions: list[int]) -> str:
     return "," + ",".join(out)
 
 
-@task("search-postings")
 def group_postings(shards: int, texts: tuple[tuple[int, str], ...]) -> tuple[tuple[str, ...], str, str]:
     """The postings of a group of texts (by id), cut into one part per shard, and the fold pairs of their
     characters. A part holds a line per token: `token<TAB>first id<TAB>last id<TAB>the entries`, the first
@@ -394,7 +384,6 @@ def group_postings(shards: int, texts: tuple[tuple[int, str], ...]) -> tuple[tup
     return joined, digests, "".join(a + b for a, b in sorted(fold.items()))
 
 
-@task("search-shard")
 def shard_file(parts: tuple[str, ...]) -> bytes:
     """One postings shard from its part of every group, in id order: each token's entries joined, the
     first entry of each group's run given as its difference from the last id before it."""
@@ -408,6 +397,71 @@ def shard_file(parts: tuple[str, ...]) -> bytes:
             pieces[token].append(_b36(int(first) - last.get(token, 0)) + rest)
             last[token] = int(final)
     return _dumps({token: ";".join(pieces[token]) for token in sorted(pieces)})
+
+
+ENTRY_HEAD = re.compile(r"(?:^|;)([0-9a-z]+)")  # each entry's id difference, at its start
+
+
+def _entries(posting: str, first: int = 0) -> Iterator[tuple[int, str]]:
+    """(text id, positions) of each entry of a posting list, the first entry's id given as `first` plus
+    its own number (a part's first entry has none: pass `first` with "0" prepended)."""
+    text_id = first
+    for entry in posting.split(";"):
+        head, comma, positions = entry.partition(",")
+        text_id += int(head, 36)
+        yield text_id, comma + positions
+
+
+def _splice(posting: str, changes: list[tuple[range, list[tuple[int, str]]]]) -> str:
+    """A posting list with the entries in each range replaced by the given ones (text id, positions): the
+    entries between are kept as they are but the first after a replaced range, whose id difference is
+    written again. Ids are summed in C (`re`, `accumulate`), since a common token has thousands of entries
+    and the ranges cover a few."""
+    entries = posting.split(";") if posting else []
+    ids = list(itertools.accumulate(map(int, ENTRY_HEAD.findall(posting), itertools.repeat(36))))
+    out: list[str] = []
+    last = 0
+    cursor = 0
+
+    def keep(start: int, stop: int) -> None:
+        nonlocal last
+        if start < stop:
+            _head, comma, positions = entries[start].partition(",")
+            out.append(_b36(ids[start] - last) + comma + positions)
+            out.extend(entries[start + 1 : stop])
+            last = ids[stop - 1]
+
+    for span, fresh in changes:
+        start = bisect.bisect_left(ids, span.start, cursor)
+        keep(cursor, start)
+        for text_id, positions in fresh:
+            out.append(_b36(text_id - last) + positions)
+            last = text_id
+        cursor = bisect.bisect_left(ids, span.stop, start)
+    keep(cursor, len(entries))
+    return ";".join(out)
+
+
+def patch_shard(old: bytes, changes: Sequence[tuple[range, str, str]]) -> bytes:
+    """A shard after some groups changed, from the shard as it was: for each (the group's ids, its old part,
+    its new part), every token either part holds loses its entries in the group's ids and takes the new
+    part's. What `shard_file` would make from every group's part, byte for byte, in the time the changed
+    tokens take (a shard holds thousands of tokens; an edit touches a few in each)."""
+    table: dict[str, str] = json.loads(old)
+    fresh: dict[str, dict[range, list[tuple[int, str]]]] = defaultdict(dict)
+    for ids, old_part, new_part in sorted(changes, key=lambda change: change[0].start):
+        for line in old_part.split("\n") if old_part else ():
+            fresh[line.partition("\t")[0]].setdefault(ids, [])
+        for line in new_part.split("\n") if new_part else ():
+            token, first, _last, rest = line.split("\t")
+            fresh[token][ids] = list(_entries("0" + rest, int(first)))
+    for token, spans in fresh.items():
+        posting = _splice(table.get(token, ""), sorted(spans.items(), key=lambda span: span[0].start))
+        if posting:
+            table[token] = posting
+        else:
+            table.pop(token, None)
+    return _dumps({token: table[token] for token in sorted(table)})
 
 
 def _chunk_input(
@@ -450,15 +504,19 @@ def _slots(texts: Iterable[str], buckets: int) -> tuple[list[list[tuple[int, str
 
 
 class _Made:
-    """Which index files each kept result made, with each file's inode, size and time as written, in
-    `<memo store>.search.json`: a result whose files are all still as written is neither read back from
-    the store nor compared with the disk (most of an update's cost otherwise: every chunk and shard read
-    back). It records what is on disk, not what the store holds, so it stays true whether or not the
-    build's memo is committed; a file changed since, or a record that cannot be read, means reading."""
+    """What the index keeps for the next build, beside the memo store (`search_store`): which index files
+    each kept chunk result made, with each file's inode, size and time as written (`made.json`), and each
+    language's postings (`postings`). A result whose files are all still as written is neither read back
+    from the store nor compared with the disk (most of an update's cost otherwise: every chunk read back).
+    It records what is on disk, not what the store holds, so it stays true whether or not the build's
+    memo is committed; a file changed since, or a record that cannot be read, means reading."""
 
-    def __init__(self, memo: Memo, folder: Path) -> None:
+    def __init__(self, memo: Memo, folder: Path, counts: dict[str, int] | None = None) -> None:
         self.folder = folder
-        self.path = Path(f"{memo.path}.search.json") if memo.path is not None else None
+        self.store = store_folder(memo)
+        self.counts = counts if counts is not None else {}
+        self.postings: list[tuple[Postings, list[Path]]] = []
+        self.path = self.store / "made.json" if self.store is not None else None
         self.old: dict[str, list[list[object]]] = {}
         if self.path is not None and self.path.is_file():
             try:
@@ -506,16 +564,69 @@ class _Made:
                 st = os.stat(os.path.join(self.folder, rel))
                 entries.append([rel, st.st_ino, st.st_size, st.st_mtime_ns])
             record[name] = entries
+        self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.with_name(self.path.name + ".tmp").write_bytes(_dumps(record))
         os.replace(self.path.with_name(self.path.name + ".tmp"), self.path)
+        for postings, shard_paths in self.postings:
+            postings.save(shard_paths)
+
+
+def _postings(
+    kept: Postings, members: list[tuple[tuple[int, str], ...]], ids: list[range], shard_folder: Path
+) -> tuple[dict[int, bytes | None], dict[str, str]]:
+    """Each shard's file (None: the one on disk is still right) and the fold pairs, from the groups' texts
+    (`members`, by id; `ids`, the ids each group spans) and what the last build kept: a group is cut
+    again only if its texts changed, and a shard its new postings change is patched from the difference
+    when its file is as the last build wrote it and the group's old parts are kept; otherwise joined
+    from every group's parts."""
+    shards = kept.shape[0]
+    keys = [fingerprint("search-postings", shards, "\x00".join(f"{i}\x01{t}" for i, t in group)) for group in members]
+    cut = {g: group_postings(shards, members[g]) for g, key in enumerate(keys) if kept.key(g) != key}
+    kept.count("groups cut", len(cut))
+    kept.now = [(key, cut[g][2], cut[g][1]) if g in cut else kept.groups[g] for g, key in enumerate(keys)]
+    fold: dict[str, str] = {}
+    for _key, pairs, _digests in kept.now:
+        fold.update(zip(pairs[0::2], pairs[1::2], strict=True))
+    old = {g: kept.parts(g, kept.groups[g][0]) if g < len(kept.groups) else None for g in cut}
+    every: dict[int, tuple[str, ...]] = {g: made[0] for g, made in cut.items()}
+
+    def parts(g: int) -> tuple[str, ...]:
+        if g not in every:
+            every[g] = kept.parts(g, keys[g]) or group_postings(shards, members[g])[0]
+        return every[g]
+
+    files: dict[int, bytes | None] = {}
+    for k in range(shards):
+        window = slice(k * DIGEST, (k + 1) * DIGEST)
+        changed = [g for g in cut if g >= len(kept.groups) or kept.groups[g][2][window] != cut[g][1][window]]
+        path = shard_folder / f"{k}.json"
+        if kept.as_written(k, path):
+            if not changed:
+                files[k] = None
+                continue
+            before = [old[g] for g in changed]
+            if all(part is not None for part in before):
+                pieces = [(ids[g], part[k], cut[g][0][k]) for g, part in zip(changed, before, strict=True) if part]
+                files[k] = patch_shard(path.read_bytes(), pieces)
+                kept.count("shards patched", 1)
+                continue
+        files[k] = shard_file(tuple(parts(g)[k] for g in range(len(members))))
+        kept.count("shards joined", 1)
+    for g, made in cut.items():
+        kept.keep_parts(g, keys[g], made[0])
+    return files, fold
 
 
 def language_files(
-    memo: Memo, texts: dict[str, list[str]], lang: str = "", made_by: _Made | None = None
+    memo: Memo,
+    texts: dict[str, list[str]],
+    lang: str = "",
+    made_by: _Made | None = None,
 ) -> tuple[dict[str, bytes], dict[str, int], dict[str, str]]:
     """One language's index files by path (under `search/<lang>/`), what they hold, and the fold pairs of
     its characters (`meta.json` is completed by the caller with every language's: a reader may type a
-    character in the other script that this language's text never holds)."""
+    character in the other script that this language's text never holds). The postings are made from what
+    the last build kept (`_postings`); shards left as they are go in `made_by.kept`."""
     buckets_count = _power_of_two(-(-len(texts) // CHUNK_TEXTS))
     buckets, slots = _slots(texts, buckets_count)
     shards = _power_of_two(-(-sum(len(text) for text in texts) // SHARD_CHARS))
@@ -534,33 +645,18 @@ def language_files(
             for slot, data in full:
                 files[f"p/{k * slots + slot}.json"] = data
                 made_by.made[name].append(f"{lang}/p/{k * slots + slot}.json")
-    groups = []
-    for g in starts:
-        members = tuple(
-            (k * slots + slot, text)
-            for k in range(g, min(g + GROUP_BUCKETS, buckets_count))
-            for slot, text in buckets[k]
-        )
-        groups.append((shards, hashed(members, "\x00".join(f"{i}\x01{text}" for i, text in members))))
-    postings = memo.map(group_postings, groups)
-    fold: dict[str, str] = {}
-    for group in postings:
-        pairs = group.value[2]
-        fold.update(zip(pairs[0::2], pairs[1::2], strict=True))
-    rows = [
-        (
-            Hashed(
-                tuple(group.value[0][k] for group in postings),
-                f"{lang}/t/{k}:" + "".join(group.value[1][k * DIGEST : (k + 1) * DIGEST] for group in postings),
-            ),
-        )
-        for k in range(shards)
-    ]
-    made_shards = made_by.map(memo, shard_file, rows)
-    for k, (name, shard) in enumerate(made_shards):
-        if shard is not None:
+
+    members = [tuple((k * slots + slot, text) for k in span for slot, text in buckets[k]) for span in spans]
+    kept = Postings(made_by.store, lang, (shards, slots, len(spans)), made_by.counts)
+    shard_folder = made_by.folder / lang / "t"
+    ids = [range(span[0] * slots, (span[-1] + 1) * slots) for span in spans]
+    shard_files, fold = _postings(kept, members, ids, shard_folder)
+    for k, shard in shard_files.items():
+        if shard is None:
+            made_by.kept[f"{lang}/t/{k}.json"] = (shard_folder / f"{k}.json").stat().st_size
+        else:
             files[f"t/{k}.json"] = shard
-            made_by.made[name] = [f"{lang}/t/{k}.json"]
+    made_by.postings.append((kept, [shard_folder / f"{k}.json" for k in range(shards)]))
     files["meta.json"] = _dumps({"version": 2, "shards": shards, "texts": len(texts), "chunk": slots})
     places = sum(len(where) for where in texts.values()) // 3
     summary = {"texts": len(texts), "places": places, "shards": shards}
@@ -620,24 +716,40 @@ def _link_tree(source: Path, target: Path) -> None:
                 return
 
 
-def _page_texts(memo: Memo, site: Path, written: set[str] | None) -> list[PageText | None]:
-    """Every page's blocks, from the memo for the pages whose files are the same as when last seen; a page
-    in `written` (pages the publisher wrote in this build) is read and hashed whatever its file says."""
-    found = _pages(site)
-    stats = []
-    for rel, path in found:
+def _page_texts(
+    cache: PageCache, site: Path, written: set[str] | None, counts: dict[str, int]
+) -> list[PageText | None]:
+    """Every page's blocks, from `cache` for the pages whose files are the same as when last seen (device,
+    inode, size, time), or whose bytes are; a page in `written` (pages the publisher wrote in this build)
+    is read and hashed whatever its file says. `counts` receives the pages read and parsed."""
+    out = []
+    for rel, path in _pages(site):
         st = os.stat(path)
-        stats.append((rel, st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns, Hashed(path, "page file")))
-    digests = [made.value for made in memo.map(page_digest, stats)]
-    for index, (rel, path) in enumerate(found):
-        if written is not None and rel in written:
-            digests[index] = page_digest.function(*stats[index][:-1], path)
-    calls = [(rel, Hashed(path, digest)) for (rel, path), digest in zip(found, digests, strict=True)]
-    return [made.value for made in memo.map(page_text, calls)]
+        seen = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
+        known = cache.get(rel)
+        if known is not None and known[0] == seen and (written is None or rel not in written):
+            out.append(known[2])
+            continue
+        with open(path, "rb") as handle:
+            data = handle.read()
+        digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+        counts["pages read"] = counts.get("pages read", 0) + 1
+        if known is not None and known[1] == digest:
+            found = known[2]
+        else:
+            found = page_text(rel, data)
+            counts["pages parsed"] = counts.get("pages parsed", 0) + 1
+        cache.put(rel, (seen, digest, found))
+        out.append(found)
+    return out
 
 
 def build_index(
-    site: Path, memo: Memo | None = None, previous: Path | None = None, written: set[str] | None = None
+    site: Path,
+    memo: Memo | None = None,
+    previous: Path | None = None,
+    written: set[str] | None = None,
+    counts: dict[str, int] | None = None,
 ) -> dict[str, dict[str, int]]:
     """Index the built site in place: `site/search/<lang>/`, writing only the files whose bytes change and
     removing those no longer made. Returns per language what it holds.
@@ -647,15 +759,19 @@ def build_index(
     (another inode, size or time) or it is in `written`, the site-relative paths of the HTML pages the
     publisher wrote in this build (None: not known). `previous` is the site this one replaces: a site
     built afresh starts from hard links to its index files, so only the files that change are written
-    (a changed file is replaced, never written through a link, so the previous site stays as it was)."""
+    (a changed file is replaced, never written through a link, so the previous site stays as it was).
+    `counts` receives what was redone: pages read and parsed, groups of texts cut, shards joined or
+    patched."""
     memo = memo or Memo(None)
+    counts = counts if counts is not None else {}
     if previous is not None and not (site / "search").exists():
         _link_tree(previous / "search", site / "search")
-    languages = collect(_page_texts(memo, site, written))
+    made_by = _Made(memo, site / "search", counts)
+    pages = PageCache(made_by.store)
+    languages = collect(_page_texts(pages, site, written, counts))
     files: dict[str, bytes] = {}
     summary = {}
     fold: dict[str, str] = {}
-    made_by = _Made(memo, site / "search")
     for lang, texts in sorted(languages.items()):
         made, summary[lang], folds = language_files(memo, texts, lang, made_by)
         fold.update(folds)
@@ -668,6 +784,7 @@ def build_index(
         summary[lang]["bytes"] = fresh + sum(size for rel, size in made_by.kept.items() if rel.startswith(lang + "/"))
     _sync(site / "search", files, made_by.kept.keys())
     made_by.save()
+    pages.save()
     os.utime(site / "search")
     return summary
 
