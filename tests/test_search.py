@@ -217,6 +217,21 @@ def test_an_update_after_edits_equals_a_clean_build_and_writes_only_what_changed
     assert lookup(site / "search" / "en", "paragraph 7").count == 0
 
 
+def test_a_clean_build_spread_over_every_core_writes_the_same_index(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    one = tmp_path / "one"
+    many_pages(one, 30)
+    shutil.copytree(one, tmp_path / "spread")
+    build_index(one)
+    monkeypatch.setattr(search, "SPREAD_FROM", 1)
+    monkeypatch.setattr(search.os, "cpu_count", lambda: 2)
+    redone: dict[str, int] = {}
+    build_index(tmp_path / "spread", counts=redone)
+    assert redone["pages parsed"] == 90 and redone["groups cut"] >= 3
+    assert index_files(tmp_path / "spread" / "search") == index_files(one / "search")
+
+
 def test_a_fresh_site_starts_from_links_to_the_previous_index_and_leaves_it_as_it_was(tmp_path: Path) -> None:
     old = indexed(tmp_path, "old", 12)
     published = index_files(old / "search")

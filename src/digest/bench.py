@@ -77,9 +77,10 @@ def generate(n: int, target: Path, seed: int = 20261124) -> Path:
 
 EDIT = "新增一段，用于测量增量重建。\n"  # "A new paragraph, to measure an incremental rebuild."
 # `digest build` in a process of its own, printing what it did and its stages' timings.
-BUILD_AND_TIME = (
-    "import json, sys; from pathlib import Path; from digest.build import build; from digest.project import Project; "
-    "o = build(Project(Path(sys.argv[1]))); print(o.describe()); print(json.dumps(o.timings))"
+BUILD_AND_TIME = (  # `digest build`, printing its stages' seconds, and ending as the command does (`cli.run`)
+    "import json, os, sys; from pathlib import Path; from digest.build import build; from digest.project import Project; "
+    "o = build(Project(Path(sys.argv[1]).resolve())); print(o.describe()); print(json.dumps(o.timings)); "
+    "sys.stdout.flush(); os._exit(0)"
 )
 PREVIEW_EDIT = "新增一段，用于测量实时预览。\n"  # "A new paragraph, to measure the live preview."
 

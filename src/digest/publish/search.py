@@ -54,10 +54,11 @@ import os
 import re
 import zlib
 from collections import defaultdict
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from digest.memo import Hashed, Memo, Task, fingerprint, hashed, task
 from digest.publish.search_store import PageCache, Postings, store_folder
@@ -70,6 +71,7 @@ PLACES = 3  # places listed with a text in its chunk; the full list of a text in
 CHUNK_TEXTS = 8  # texts per bucket (chunk) at most on average: a page of ten results loads ten small chunks
 DIGEST = 32  # hex characters of a postings part's hash
 GROUP_BUCKETS = 16  # buckets whose postings are cut together (the unit redone after an edit)
+SPREAD_FROM = 64  # pages to parse or groups to cut from which the work is spread over every core
 BLOCKS = frozenset(
     [
         "p",
@@ -581,7 +583,8 @@ def _postings(
     from every group's parts."""
     shards = kept.shape[0]
     keys = [fingerprint("search-postings", shards, "\x00".join(f"{i}\x01{t}" for i, t in group)) for group in members]
-    cut = {g: group_postings(shards, members[g]) for g, key in enumerate(keys) if kept.key(g) != key}
+    stale = [g for g, key in enumerate(keys) if kept.key(g) != key]
+    cut = dict(zip(stale, _spread(group_postings, [(shards, members[g]) for g in stale]), strict=True))
     kept.count("groups cut", len(cut))
     kept.now = [(key, cut[g][2], cut[g][1]) if g in cut else kept.groups[g] for g, key in enumerate(keys)]
     fold: dict[str, str] = {}
@@ -716,13 +719,29 @@ def _link_tree(source: Path, target: Path) -> None:
                 return
 
 
+def _spread(function: Callable[..., R], calls: list[tuple[Any, ...]]) -> list[R]:
+    """`function` over `calls`, on every core when there are SPREAD_FROM calls or more (a clean build
+    parses every page and cuts every group; an edit, a few, which a process pool would only slow)."""
+    cores = os.cpu_count() or 1
+    if len(calls) < SPREAD_FROM or cores < 2:
+        return [function(*call) for call in calls]
+    with ProcessPoolExecutor(max_workers=cores) as pool:
+        return list(pool.map(function, *zip(*calls, strict=True), chunksize=max(1, len(calls) // (cores * 8))))
+
+
+def _read_page(rel: str, path: str) -> PageText | None:
+    with open(path, "rb") as handle:
+        return page_text(rel, handle.read())
+
+
 def _page_texts(
     cache: PageCache, site: Path, written: set[str] | None, counts: dict[str, int]
 ) -> list[PageText | None]:
     """Every page's blocks, from `cache` for the pages whose files are the same as when last seen (device,
     inode, size, time), or whose bytes are; a page in `written` (pages the publisher wrote in this build)
     is read and hashed whatever its file says. `counts` receives the pages read and parsed."""
-    out = []
+    out: list[PageText | None] = []
+    parse: dict[int, tuple[str, str, tuple[int, int, int, int], str]] = {}
     for rel, path in _pages(site):
         st = os.stat(path)
         seen = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
@@ -731,16 +750,20 @@ def _page_texts(
             out.append(known[2])
             continue
         with open(path, "rb") as handle:
-            data = handle.read()
-        digest = hashlib.blake2b(data, digest_size=20).hexdigest()
+            digest = hashlib.blake2b(handle.read(), digest_size=20).hexdigest()
         counts["pages read"] = counts.get("pages read", 0) + 1
         if known is not None and known[1] == digest:
-            found = known[2]
+            cache.put(rel, (seen, digest, known[2]))
+            out.append(known[2])
         else:
-            found = page_text(rel, data)
-            counts["pages parsed"] = counts.get("pages parsed", 0) + 1
-        cache.put(rel, (seen, digest, found))
-        out.append(found)
+            parse[len(out)] = (rel, path, seen, digest)
+            out.append(None)
+    if parse:
+        counts["pages parsed"] = counts.get("pages parsed", 0) + len(parse)
+        parsed = _spread(_read_page, [(rel, path) for rel, path, _, _ in parse.values()])
+        for (index, (rel, _path, seen, digest)), found in zip(parse.items(), parsed, strict=True):
+            cache.put(rel, (seen, digest, found))
+            out[index] = found
     return out
 
 
