@@ -8,7 +8,7 @@ The edit rewrites the pages MkDocs rewrites after such an edit, each as a new fi
 the report's page, a theme page quoting the new paragraph and the home page's row of the report, in each of
 the three languages (nine pages), and passes their paths as `written`, as the publisher does.
 Run each under `farm-bench` (it times the whole process); each also prints the CPU and wall seconds of
-the index step itself and which tasks it redid.
+the index step itself and what it redid (pages read and parsed, groups cut, shards joined or patched).
 """
 
 from __future__ import annotations
@@ -67,13 +67,18 @@ def main(mode: str, site: Path, store: Path, number: int = 0) -> None:
     if mode == "clean":
         shutil.rmtree(site / "search", ignore_errors=True)
         store.unlink(missing_ok=True)
+        shutil.rmtree(f"{store}.search", ignore_errors=True)  # what the index keeps beside the store
+        Path(f"{store}.search.json").unlink(missing_ok=True)  # the same, as earlier code kept it
     else:
         written = edit(site, number)
     memo = Memo(store)
     cpu, wall = time.process_time(), time.perf_counter()
-    takes = inspect.signature(build_index).parameters  # the code before `written` reads every page
-    build_index(site, memo, **({"written": written} if "written" in takes else {}))
-    print(f"index: {time.process_time() - cpu:.2f} s CPU, {time.perf_counter() - wall:.2f} s wall; redone: {memo.ran}")
+    takes = inspect.signature(build_index).parameters  # older code takes neither `written` nor `counts`
+    redone: dict[str, int] = {}
+    extra = {"written": written, "counts": redone}
+    build_index(site, memo, **{name: value for name, value in extra.items() if name in takes})
+    cpu, wall = time.process_time() - cpu, time.perf_counter() - wall
+    print(f"index: {cpu:.2f} s CPU, {wall:.2f} s wall; redone: {redone or memo.ran}")
     memo.prune()
     memo.commit()
     memo.close()

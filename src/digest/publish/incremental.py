@@ -266,16 +266,33 @@ def _remembered(create: Callable[..., Any]) -> Callable[..., Any]:
     return create_i18n_file
 
 
+def _listed_once(list_templates: Callable[[Any], list[str]]) -> Callable[[Any], list[str]]:
+    """Jinja's listing of the theme's folders (Material's holds some 10,000 icons), walked once per MkDocs
+    run instead of once per language pass (MkDocs lists them to copy the theme's files): nothing in the
+    theme changes while MkDocs runs."""
+    listed: dict[tuple[object, ...], list[str]] = {}
+
+    def list_once(loader: Any) -> list[str]:
+        key = (tuple(loader.searchpath), loader.followlinks)
+        if key not in listed:
+            listed[key] = list_templates(loader)
+        return list(listed[key])
+
+    return list_once
+
+
 @contextlib.contextmanager
 def dirty_build(dirty: bool, written: set[str]) -> Iterator[None]:
     """While MkDocs runs: every file it writes is a new file (its writers open the old one 'wb', which would
     write through a hard link into the published site), mkdocs-static-i18n builds the other languages with
-    our `dirty` and remembers its per-language files (`_remembered`), and the dirty-build warning is
-    dropped. `written` receives the path of every file written."""
+    our `dirty` and remembers its per-language files (`_remembered`), the theme's folders are listed once
+    (`_listed_once`), and the dirty-build warning is dropped. `written` receives the path of every file
+    written."""
     from mkdocs_static_i18n import plugin as i18n_plugin  # type: ignore[import-untyped]
     from mkdocs_static_i18n import reconfigure, suffix
 
     saved = utils.write_file, utils.copy_file, i18n_plugin.build, suffix.create_i18n_file, reconfigure.is_relative_to
+    listing = jinja2.FileSystemLoader.list_templates
     build = i18n_plugin.build
     logger = logging.getLogger("mkdocs.commands.build")
     quiet = _DropDirtyWarning()
@@ -284,6 +301,7 @@ def dirty_build(dirty: bool, written: set[str]) -> Iterator[None]:
     i18n_plugin.build = lambda config, **kwargs: build(config, **{**kwargs, "dirty": dirty})
     suffix.create_i18n_file = _remembered(suffix.create_i18n_file)
     reconfigure.is_relative_to = functools.lru_cache(maxsize=1 << 16)(reconfigure.is_relative_to)
+    jinja2.FileSystemLoader.list_templates = _listed_once(listing)  # type: ignore[method-assign,assignment]
     logger.addFilter(quiet)
     try:
         yield
@@ -295,6 +313,7 @@ def dirty_build(dirty: bool, written: set[str]) -> Iterator[None]:
             suffix.create_i18n_file,
             reconfigure.is_relative_to,
         ) = saved
+        jinja2.FileSystemLoader.list_templates = listing  # type: ignore[method-assign]
         logger.removeFilter(quiet)
 
 

@@ -50,6 +50,7 @@ import functools
 import hashlib
 import itertools
 import json
+import multiprocessing
 import os
 import re
 import zlib
@@ -721,11 +722,13 @@ def _link_tree(source: Path, target: Path) -> None:
 
 def _spread(function: Callable[..., R], calls: list[tuple[Any, ...]]) -> list[R]:
     """`function` over `calls`, on every core when there are SPREAD_FROM calls or more (a clean build
-    parses every page and cuts every group; an edit, a few, which a process pool would only slow)."""
+    parses every page and cuts every group; an edit, a few, which a process pool would only slow). The
+    workers are started afresh, not forked: a fork would share the build's whole heap (gigabytes at a
+    thousand reports), and each worker would count it and copy what it touched."""
     cores = os.cpu_count() or 1
     if len(calls) < SPREAD_FROM or cores < 2:
         return [function(*call) for call in calls]
-    with ProcessPoolExecutor(max_workers=cores) as pool:
+    with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("spawn")) as pool:
         return list(pool.map(function, *zip(*calls, strict=True), chunksize=max(1, len(calls) // (cores * 8))))
 
 
