@@ -162,3 +162,22 @@ def test_a_remembered_i18n_file_equals_the_plugins_own(root: Path) -> None:
             again.page = "set on one copy"
             assert getattr(first, "page", None) != "set on one copy", "copies are independent"
     assert len(_I18N_FILES) == len(names) * 3
+
+
+def test_the_theme_is_listed_once_per_mkdocs_run_and_afresh_in_the_next(tmp_path: Path) -> None:
+    """Inside one MkDocs run (`dirty_build`) Jinja's listing of a theme folder is walked once; the next run,
+    or anything after the run, sees a file added since (a theme override edited under `digest serve`)."""
+    import jinja2
+
+    from digest.publish.incremental import dirty_build
+
+    (tmp_path / "main.html").write_text("x")
+    loader = jinja2.FileSystemLoader(str(tmp_path))
+    with dirty_build(True, set()):
+        assert loader.list_templates() == ["main.html"]
+        (tmp_path / "partials").mkdir()
+        (tmp_path / "partials" / "footer.html").write_text("y")
+        assert loader.list_templates() == ["main.html"]  # walked once in this run
+    assert loader.list_templates() == ["main.html", "partials/footer.html"]
+    with dirty_build(True, set()):
+        assert loader.list_templates() == ["main.html", "partials/footer.html"]
