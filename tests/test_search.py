@@ -232,6 +232,24 @@ def test_a_clean_build_spread_over_every_core_writes_the_same_index(
     assert index_files(tmp_path / "spread" / "search") == index_files(one / "search")
 
 
+def test_what_the_index_keeps_beside_the_store_damaged_costs_time_not_correctness(tmp_path: Path) -> None:
+    site = indexed(tmp_path, "site", 20)
+    kept = [p for p in (tmp_path / "cache.sqlite.search").rglob("*") if p.is_file()]
+    names = {p.name for p in kept}
+    assert {"made.json", "state", "g0", "pages-0"} <= names  # pages, each language's groups and state, chunks
+    for n, path in enumerate(kept):
+        path.write_bytes([b"", b"\x80\x05garbage", os.urandom(64)][n % 3])
+    write(site, "reports/r3/index.html", "zh", "报告3", para("p3", "改写的一段：交所合一。", "Rewritten."))
+    redone: dict[str, int] = {}
+    build_index(site, Memo(tmp_path / "cache.sqlite"), counts=redone)
+    assert redone["pages parsed"] == 60 and "shards patched" not in redone  # nothing kept was trusted
+    rebuilt = tmp_path / "clean"
+    shutil.copytree(site, rebuilt)
+    shutil.rmtree(rebuilt / "search")
+    build_index(rebuilt)
+    assert index_files(site / "search") == index_files(rebuilt / "search")
+
+
 def test_a_fresh_site_starts_from_links_to_the_previous_index_and_leaves_it_as_it_was(tmp_path: Path) -> None:
     old = indexed(tmp_path, "old", 12)
     published = index_files(old / "search")

@@ -10,6 +10,7 @@ after an edit reads a few files instead of asking the memo for every page and ev
   key it was made from; `<lang>/state`: every group's key, fold pairs and parts' hashes, and each shard
   file as it was written (inode, size, time). From these an edit's shards are patched from the difference
   (`search.patch_shard`) rather than joined again from every group's part.
+- `made.json`: the chunk files each kept chunk result made, as written (`search._Made`).
 
 Every file holds the code version it was made by, and anything unreadable, of another version or of
 another shape is taken as absent: it costs time, never correctness. Files are replaced whole (a new file
@@ -39,7 +40,7 @@ def read(path: Path) -> Any:
     try:
         with open(path, "rb") as handle:
             version, value = pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError, IndexError):
+    except Exception:  # a damaged file raises whatever its bytes happen to trip: it only costs time
         return None
     return value if version == (FORMAT, code_version()) else None
 
