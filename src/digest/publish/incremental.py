@@ -267,9 +267,9 @@ def _remembered(create: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _listed_once(list_templates: Callable[[Any], list[str]]) -> Callable[[Any], list[str]]:
-    """Jinja's listing of the theme's folders (Material's holds some 14,500 files, mostly icons), walked once per MkDocs
-    run instead of once per language pass (MkDocs lists them to copy the theme's files): nothing in the
-    theme changes while MkDocs runs."""
+    """Jinja's listing of the theme's folders (Material's holds some 14,500 files, mostly icons), walked
+    once per MkDocs run instead of once per language pass (MkDocs lists them to copy the theme's files):
+    nothing in the theme changes while MkDocs runs."""
     listed: dict[tuple[object, ...], list[str]] = {}
 
     def list_once(loader: Any) -> list[str]:

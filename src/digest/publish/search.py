@@ -62,7 +62,7 @@ from pathlib import Path
 from typing import Any, TypeVar
 
 from digest.memo import Hashed, Memo, Task, fingerprint, hashed, task
-from digest.publish.search_store import PageCache, Postings, store_folder
+from digest.publish.search_store import PageCache, Postings, as_stamped, stamp, store_folder
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 TOKEN = re.compile(f"[{HAN}]+|[a-z0-9]+")
@@ -119,17 +119,19 @@ def _shard_hash(token: str) -> int:
     return fnv1a(token)
 
 
+_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
+
+
 def b36(number: int) -> str:
     if number < 36:
-        return "0123456789abcdefghijklmnopqrstuvwxyz"[number]
+        return _DIGITS[number]
     digits = []
     while number:
         number, rest = divmod(number, 36)
-        digits.append("0123456789abcdefghijklmnopqrstuvwxyz"[rest])
+        digits.append(_DIGITS[rest])
     return "".join(reversed(digits))
 
 
-_DIGITS = "0123456789abcdefghijklmnopqrstuvwxyz"
 B36 = [  # every number below 36³ (ids' differences, positions) looked up, not divided out
     *_DIGITS,
     *(a + b for a in _DIGITS[1:] for b in _DIGITS),
@@ -452,7 +454,7 @@ def patch_shard(old: bytes, changes: Sequence[tuple[range, str, str]]) -> bytes:
     tokens take (a shard holds thousands of tokens; an edit touches a few in each)."""
     table: dict[str, str] = json.loads(old)
     fresh: dict[str, dict[range, list[tuple[int, str]]]] = defaultdict(dict)
-    for ids, old_part, new_part in sorted(changes, key=lambda change: change[0].start):
+    for ids, old_part, new_part in changes:
         for line in old_part.split("\n") if old_part else ():
             fresh[line.partition("\t")[0]].setdefault(ids, [])
         for line in new_part.split("\n") if new_part else ():
@@ -531,16 +533,10 @@ class _Made:
 
     def _current(self, name: str) -> bool:
         recorded = self.old.get(name)
-        if not recorded:
-            return False
-        for rel, inode, size, mtime_ns in recorded:
-            try:
-                st = os.stat(os.path.join(self.folder, str(rel)))
-            except OSError:
-                return False
-            if (st.st_ino, st.st_size, st.st_mtime_ns) != (inode, size, mtime_ns):
-                return False
-        return True
+        return bool(recorded) and all(
+            as_stamped(os.path.join(self.folder, str(rel)), at)
+            for rel, *at in recorded  # type: ignore[union-attr]
+        )
 
     def map(self, memo: Memo, job: Task[R], calls: Sequence[tuple[object, ...]]) -> list[tuple[str, R | None]]:
         """Each call's result name and its result, None for one whose files are still as it wrote them."""
@@ -554,7 +550,10 @@ class _Made:
         for name, value in zip(names, values, strict=True):
             if value is None:
                 self.made[name] = [str(rel) for rel, *_ in self.old[name]]
-                self.kept.update((str(rel), int(size)) for rel, _, size, _ in self.old[name])  # type: ignore[call-overload]
+                self.kept.update(
+                    (str(rel), int(size))  # type: ignore[call-overload]
+                    for rel, _, size, _ in self.old[name]
+                )
         return list(zip(names, values, strict=True))
 
     def save(self) -> None:
@@ -562,11 +561,7 @@ class _Made:
             return
         record = {}
         for name, rels in self.made.items():
-            entries = []
-            for rel in dict.fromkeys(rels):
-                st = os.stat(os.path.join(self.folder, rel))
-                entries.append([rel, st.st_ino, st.st_size, st.st_mtime_ns])
-            record[name] = entries
+            record[name] = [[rel, *stamp(os.path.join(self.folder, rel))] for rel in dict.fromkeys(rels)]
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.with_name(self.path.name + ".tmp").write_bytes(_dumps(record))
         os.replace(self.path.with_name(self.path.name + ".tmp"), self.path)
@@ -656,8 +651,8 @@ def language_files(
     ids = [range(span[0] * slots, (span[-1] + 1) * slots) for span in spans]
     shard_files, fold = _postings(kept, members, ids, shard_folder)
     for k, shard in shard_files.items():
-        if shard is None:
-            made_by.kept[f"{lang}/t/{k}.json"] = (shard_folder / f"{k}.json").stat().st_size
+        if shard is None:  # as the last build wrote it: its recorded stamp holds its size
+            made_by.kept[f"{lang}/t/{k}.json"] = kept.files[k][1]
         else:
             files[f"t/{k}.json"] = shard
     made_by.postings.append((kept, [shard_folder / f"{k}.json" for k in range(shards)]))

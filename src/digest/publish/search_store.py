@@ -22,6 +22,7 @@ from __future__ import annotations
 import os
 import pickle
 import zlib
+from collections.abc import Sequence
 from pathlib import Path
 from typing import Any
 
@@ -43,6 +44,21 @@ def read(path: Path) -> Any:
     except Exception:  # a damaged file raises whatever its bytes happen to trip: it only costs time
         return None
     return value if version == (FORMAT, code_version()) else None
+
+
+def stamp(path: Path | str) -> tuple[int, int, int]:
+    """A file as written, as far as the next build needs to know: its inode, size and time. A file replaced
+    or written since has another."""
+    st = os.stat(path)
+    return st.st_ino, st.st_size, st.st_mtime_ns
+
+
+def as_stamped(path: Path | str, recorded: Sequence[object]) -> bool:
+    """Whether the file is still the one `recorded` (its `stamp` when written) describes."""
+    try:
+        return stamp(path) == tuple(recorded)
+    except OSError:
+        return False
 
 
 def write(path: Path, value: object) -> None:
@@ -129,21 +145,14 @@ class Postings:
             write(self.folder / f"g{group}", (key, parts))
 
     def as_written(self, shard: int, path: Path) -> bool:
-        """Whether the shard's file is the one the last build wrote (same inode, size and time)."""
-        try:
-            st = os.stat(path)
-        except OSError:
-            return False
-        return self.files.get(shard) == (st.st_ino, st.st_size, st.st_mtime_ns)
+        """Whether the shard's file is the one the last build wrote (`stamp`)."""
+        return shard in self.files and as_stamped(path, self.files[shard])
 
     def save(self, shard_paths: list[Path]) -> None:
         """Record this build's groups and its shard files as they are now on disk."""
         if self.folder is None:
             return
-        files = {}
-        for k, path in enumerate(shard_paths):
-            st = os.stat(path)
-            files[k] = (st.st_ino, st.st_size, st.st_mtime_ns)
+        files = {k: stamp(path) for k, path in enumerate(shard_paths)}
         write(self.folder / "state", {"shape": self.shape, "groups": self.now, "files": files})
         for path in self.folder.glob("g*"):
             if not path.name[1:].isdigit() or int(path.name[1:]) >= len(self.now):
