@@ -39,6 +39,10 @@ def open_search(watched: Watched, base_url: str, prefix: str, query: str) -> int
     page.wait_for_timeout(300)
     meta = page.locator(".md-search-result__meta").inner_text()
     numbers = re.findall(r"\d+", meta)
+    if numbers and int(numbers[0]):
+        # the count is shown once the postings are in; the results, once their chunks are (later, on a busy
+        # machine): wait for them, or a caller reading the list finds it empty
+        page.wait_for_selector(".md-search-result__item", timeout=15000)
     return int(numbers[0]) if numbers else (1 if page.locator(".md-search-result__item").count() else 0)
 
 
