@@ -181,3 +181,77 @@ def test_the_theme_is_listed_once_per_mkdocs_run_and_afresh_in_the_next(tmp_path
     assert loader.list_templates() == ["main.html", "partials/footer.html"]
     with dirty_build(True, set()):
         assert loader.list_templates() == ["main.html", "partials/footer.html"]
+        (tmp_path / "later.html").write_text("z")
+        # mkdocs-static-i18n names its sitemap's folder again in every language pass: still one listing
+        twice = jinja2.FileSystemLoader([str(tmp_path), str(tmp_path)])
+        assert twice.list_templates() == ["main.html", "partials/footer.html"]
+
+
+def test_theme_files_are_found_once_per_run_as_mkdocs_finds_them(root: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """`Files.add_files_from_theme` inside one MkDocs run (`_theme_files_once`): the theme files MkDocs' own
+    method adds, a page file still overriding its theme file, in every language pass (the theme's folders
+    named again, another site folder), from one search of the theme."""
+    from mkdocs.config import load_config
+    from mkdocs.structure.files import File, Files
+
+    from digest.publish.incremental import dirty_build
+
+    def own(config: object, env: object, pages: list[File]) -> list[tuple[str, str, str]]:
+        files = Files(list(pages))
+        searches.append(1)
+        original(files, env, config)
+        return [(f.src_uri, f.abs_src_path, f.abs_dest_path) for f in files]
+
+    original = Files.add_files_from_theme
+    searches: list[int] = []
+    config = load_config(config_file=str(root / "mkdocs.yml"), docs_dir=str(root / "docs"), site_dir="/tmp/site")
+    env = config.theme.get_env()
+    every = own(config, env, [])
+    assert len(every) > 20
+    override = File(every[0][0], config.docs_dir, config.site_dir, config.use_directory_urls)
+    expected = own(config, env, [override])
+    assert expected[0] == (override.src_uri, override.abs_src_path, override.abs_dest_path)
+    searches.clear()
+
+    def counted(files: Files, env: object, config: object) -> None:
+        searches.append(1)
+        original(files, env, config)
+
+    monkeypatch.setattr(Files, "add_files_from_theme", counted)
+
+    def found(config: object, env: object) -> list[tuple[str, str, str]]:
+        files = Files([File(override.src_uri, config.docs_dir, config.site_dir, config.use_directory_urls)])  # type: ignore[attr-defined]
+        files.add_files_from_theme(env, config)
+        return [(f.src_uri, f.abs_src_path, f.abs_dest_path) for f in files]
+
+    with dirty_build(True, set()):
+        assert found(config, env) == expected
+        config.theme.dirs.insert(0, config.theme.dirs[0])
+        config.site_dir = "/tmp/site/zh"
+        again = found(config, config.theme.get_env())
+    assert again == [(src, path, dest.replace("/tmp/site/", "/tmp/site/zh/")) for src, path, dest in expected]
+    assert len(searches) == 1
+
+
+def test_the_i18n_plugins_language_settings_are_read_once_and_restored(root: Path) -> None:
+    """Inside a MkDocs run the plugin's default language, languages and languages built are its own
+    (`_read_once`), a list handed out is a copy, and after the run the plugin computes them again."""
+    from mkdocs.config import load_config
+    from mkdocs_static_i18n import reconfigure
+
+    from digest.publish.incremental import dirty_build
+
+    config = load_config(config_file=str(root / "mkdocs.yml"), docs_dir=str(root / "docs"), site_dir="/tmp/site")
+    plugin = config.plugins["i18n"]
+    names = ("default_language", "all_languages", "build_languages")
+    before = {name: vars(reconfigure.ExtendedPlugin)[name] for name in names}
+    own = {name: getattr(plugin, name) for name in names}
+    assert own["default_language"] == "en" and set(own["all_languages"]) == {"en", "zh", "zh-Hant"}
+    with dirty_build(True, set()):
+        assert {name: getattr(plugin, name) for name in names} == own
+        plugin.all_languages.append("fr")
+        assert plugin.all_languages == own["all_languages"]
+        plugin.config.languages.pop()
+        assert plugin.all_languages == own["all_languages"], "read once in a run"
+    assert {name: vars(reconfigure.ExtendedPlugin)[name] for name in names} == before
+    assert plugin.all_languages == own["all_languages"][:-1]

@@ -60,3 +60,40 @@ def test_serve_regenerates_an_edited_translation(built_project: Path, tmp_path: 
     finally:
         server.terminate()
         server.wait(timeout=30)
+
+
+def test_after_a_build_the_preview_collects_its_cycles_and_keeps_the_rest_out_of_later_collections() -> None:
+    """`settle_heap`: garbage cycles of the last build are freed; what is alive is frozen, so the next
+    rebuild's collections do not walk it again; a frozen cycle dropped later is freed once the frozen
+    objects have grown by a quarter, so the preview's memory does not grow without bound."""
+    import gc
+    import weakref
+
+    from digest.serve import settle_heap
+
+    class Node:
+        pass
+
+    def cycle() -> Node:
+        node = Node()
+        node.self = node  # type: ignore[attr-defined]
+        return node
+
+    try:
+        settle_heap()
+        gone, kept = cycle(), cycle()
+        dropped, frozen = weakref.ref(gone), weakref.ref(kept)
+        del gone
+        settle_heap()
+        assert dropped() is None
+        assert gc.get_freeze_count() > 0
+        assert not any(obj is kept for obj in gc.get_objects())  # frozen: in no generation
+        del kept
+        settle_heap()
+        assert frozen() is not None, "a frozen cycle is not walked by the next settle"
+        growth = [[] for _ in range(gc.get_freeze_count() // 3)]
+        settle_heap()
+        assert frozen() is None, "after a quarter's growth every object is collected again"
+        del growth
+    finally:
+        gc.unfreeze()

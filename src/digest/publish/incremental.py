@@ -35,6 +35,7 @@ import jinja2
 from mkdocs import utils
 from mkdocs.commands.build import _populate_page
 from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import File, Files
 
 from digest.inputs import file_bytes, files_under
 from digest.memo import fingerprint
@@ -239,6 +240,7 @@ def _remembered(create: Callable[..., Any]) -> Callable[..., Any]:
     function makes every first copy, so its rules are not restated here."""
 
     def create_i18n_file(file: Any, current: str, default: str, languages: list[str], config: Any) -> Any:
+        settings = config.data  # the options as stored: MkDocs' option descriptors cost more than the rest
         key = (
             file.src_uri,
             file.dest_uri,
@@ -247,9 +249,9 @@ def _remembered(create: Callable[..., Any]) -> Callable[..., Any]:
             current,
             default,
             tuple(languages),
-            config.docs_dir,
-            config.site_dir,
-            config.use_directory_urls,
+            settings["docs_dir"],
+            settings["site_dir"],
+            settings["use_directory_urls"],
         )
         made = _I18N_FILES.get(key)
         if made is None:
@@ -273,7 +275,7 @@ def _listed_once(list_templates: Callable[[Any], list[str]]) -> Callable[[Any], 
     listed: dict[tuple[object, ...], list[str]] = {}
 
     def list_once(loader: Any) -> list[str]:
-        key = (tuple(loader.searchpath), loader.followlinks)
+        key = (tuple(dict.fromkeys(loader.searchpath)), loader.followlinks)  # a folder named twice is listed once
         if key not in listed:
             listed[key] = list_templates(loader)
         return list(listed[key])
@@ -281,18 +283,67 @@ def _listed_once(list_templates: Callable[[Any], list[str]]) -> Callable[[Any], 
     return list_once
 
 
+def _theme_files_once(add: Callable[[Any, Any, Any], None]) -> Callable[[Any, Any, Any], None]:
+    """MkDocs' `Files.add_files_from_theme`, its theme files found once per MkDocs run instead of once per
+    language pass: it matches each of the theme's 14,500 names against some twenty patterns and looks for
+    each match in the theme's folders, all of which hold still while MkDocs runs. The first pass asks
+    MkDocs' own method with no page files, which yields every theme file it would add; each pass then
+    adds those that no page file overrides, as the method does."""
+    found: dict[tuple[object, ...], list[tuple[str, str | None]]] = {}
+
+    def add_files_from_theme(files: Any, env: Any, config: Any) -> None:
+        key = (  # each folder once: mkdocs-static-i18n adds its sitemap's folder again in every pass
+            tuple(dict.fromkeys(getattr(env.loader, "searchpath", ()))),
+            tuple(dict.fromkeys(config.theme.dirs)),
+            tuple(config.theme.static_templates),
+        )
+        if key not in found:
+            every = Files([])
+            add(every, env, config)
+            found[key] = [(file.src_uri, file.src_dir) for file in every]
+        for path, folder in found[key]:
+            if files.get_file_from_path(path) is None:
+                files.append(File(path, folder, config.site_dir, config.use_directory_urls))
+
+    return add_files_from_theme
+
+
+def _read_once(getter: property, values: dict[tuple[int, str], Any]) -> property:
+    """A property of mkdocs-static-i18n's plugin computed once per MkDocs run: the default language, every
+    language and the languages built come from the plugin's settings, which hold still while MkDocs runs,
+    and the plugin reads them some 50,000 times a language pass at N = 1,000, each through MkDocs' option
+    descriptors (a fifth of an incremental MkDocs run, profiled). A list is handed out as a copy."""
+    assert getter.fget is not None
+    compute = getter.fget
+    name = compute.__name__
+
+    def read(plugin: Any) -> Any:
+        key = (id(plugin), name)
+        if key not in values:
+            values[key] = compute(plugin)
+        value = values[key]
+        return list(value) if isinstance(value, list) else value
+
+    return property(read)
+
+
 @contextlib.contextmanager
 def dirty_build(dirty: bool, written: set[str]) -> Iterator[None]:
     """While MkDocs runs: every file it writes is a new file (its writers open the old one 'wb', which would
     write through a hard link into the published site), mkdocs-static-i18n builds the other languages with
-    our `dirty` and remembers its per-language files (`_remembered`), the theme's folders are listed once
-    (`_listed_once`), and the dirty-build warning is dropped. `written` receives the path of every file
+    our `dirty` and remembers its per-language files (`_remembered`), the theme's folders are listed and its
+    files found once (`_listed_once`, `_theme_files_once`), the plugin's language settings are read once
+    (`_read_once`), and the dirty-build warning is dropped. `written` receives the path of every file
     written."""
     from mkdocs_static_i18n import plugin as i18n_plugin  # type: ignore[import-untyped]
     from mkdocs_static_i18n import reconfigure, suffix
 
     saved = utils.write_file, utils.copy_file, i18n_plugin.build, suffix.create_i18n_file, reconfigure.is_relative_to
     listing = jinja2.FileSystemLoader.list_templates
+    add_theme_files = Files.add_files_from_theme
+    plugin_class = reconfigure.ExtendedPlugin
+    settings = {name: vars(plugin_class)[name] for name in ("default_language", "all_languages", "build_languages")}
+    read: dict[tuple[int, str], Any] = {}
     build = i18n_plugin.build
     logger = logging.getLogger("mkdocs.commands.build")
     quiet = _DropDirtyWarning()
@@ -302,6 +353,9 @@ def dirty_build(dirty: bool, written: set[str]) -> Iterator[None]:
     suffix.create_i18n_file = _remembered(suffix.create_i18n_file)
     reconfigure.is_relative_to = functools.lru_cache(maxsize=1 << 16)(reconfigure.is_relative_to)
     jinja2.FileSystemLoader.list_templates = _listed_once(listing)  # type: ignore[method-assign,assignment]
+    Files.add_files_from_theme = _theme_files_once(add_theme_files)  # type: ignore[method-assign,assignment]
+    for name, getter in settings.items():
+        setattr(plugin_class, name, _read_once(getter, read))
     logger.addFilter(quiet)
     try:
         yield
@@ -314,6 +368,9 @@ def dirty_build(dirty: bool, written: set[str]) -> Iterator[None]:
             reconfigure.is_relative_to,
         ) = saved
         jinja2.FileSystemLoader.list_templates = listing  # type: ignore[method-assign]
+        Files.add_files_from_theme = add_theme_files  # type: ignore[method-assign]
+        for name, getter in settings.items():
+            setattr(plugin_class, name, getter)
         logger.removeFilter(quiet)
 
 
