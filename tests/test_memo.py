@@ -537,3 +537,27 @@ def test_keys_are_the_same_in_every_process() -> None:
         env = {**os.environ, "PYTHONHASHSEED": seed}
         out = subprocess.run([sys.executable, "-c", program], capture_output=True, text=True, env=env, check=True)
         assert out.stdout.strip() == repr(here)
+
+
+def test_the_collector_pauses_or_runs_inside_and_is_as_before_afterwards() -> None:
+    """`gc_paused`: the build pauses the cyclic collector; a full MkDocs run inside it runs it again
+    (`paused=False`); each leaves it as it found it, also when the work inside fails."""
+    import gc
+
+    from digest.memo import gc_paused
+
+    was = gc.isenabled()
+    try:
+        for outside in (True, False):
+            (gc.enable if outside else gc.disable)()
+            with gc_paused():
+                assert not gc.isenabled()
+                with gc_paused(paused=False):
+                    assert gc.isenabled()
+                assert not gc.isenabled()
+                with pytest.raises(ValueError), gc_paused(paused=False):
+                    raise ValueError
+                assert not gc.isenabled()
+            assert gc.isenabled() is outside
+    finally:
+        (gc.enable if was else gc.disable)()

@@ -122,16 +122,19 @@ def build(
             return BuildOutcome(0, SyncResult((), (), ()), project.site, skipped=True, timings=laps.timings)
         memo = Memo(project.build / "cache.sqlite")
         try:
-            with gc_paused(), inputs_read(snapshot.files, snapshot.folders):
-                model = laps("gather", gather_model, project, memo)
-                index = SiteIndex(model)
-                warnings = laps("check", check, model, index, strict)
-                pages = laps("render", render, project, model, index)
-                files = laps("data files", data_files, project, model)
-                synced = laps("write", write, project, memo, pages, files)
-            site_files = (
-                laps("publish", publish, project, model.corpus, snapshot, laps.timings, memo, search) if site else None
-            )
+            with gc_paused():  # but in a full MkDocs run (`run_mkdocs`)
+                with inputs_read(snapshot.files, snapshot.folders):
+                    model = laps("gather", gather_model, project, memo)
+                    index = SiteIndex(model)
+                    warnings = laps("check", check, model, index, strict)
+                    pages = laps("render", render, project, model, index)
+                    files = laps("data files", data_files, project, model)
+                    synced = laps("write", write, project, memo, pages, files)
+                site_files = (
+                    laps("publish", publish, project, model.corpus, snapshot, laps.timings, memo, search)
+                    if site
+                    else None
+                )
         finally:
             memo.close()
     return BuildOutcome(

@@ -152,16 +152,23 @@ def _run_named(where: tuple[str, str], calls: list[tuple[Any, ...]]) -> list[Any
 
 
 @contextlib.contextmanager
-def gc_paused() -> Iterator[None]:
+def gc_paused(paused: bool = True) -> Iterator[None]:
     """No cyclic garbage collection inside: a build allocates millions of objects that stay alive, and
-    collecting meanwhile only walks the growing heap again and again (it doubled a one-report rebuild)."""
+    collecting meanwhile only walks the growing heap again and again (it doubled a one-report rebuild).
+    With `paused` false, the collector runs inside (work that makes millions of cycles: a full MkDocs
+    run) and is as before afterwards."""
     collecting = gc.isenabled()
-    gc.disable()
+    if paused:
+        gc.disable()
+    else:
+        gc.enable()
     try:
         yield
     finally:
         if collecting:
             gc.enable()
+        else:
+            gc.disable()
 
 
 PROCESS_KEPT = 200_000  # results of `kept="process"` tasks held at most; beyond, start afresh

@@ -178,9 +178,10 @@ def run_mkdocs(
             written: set[str] = set()  # every file MkDocs writes, by its path
             config.plugins.on_startup(command="build", dirty=dirty)
             try:
-                # A dirty run makes little garbage; the collector would walk the whole heap of the pipeline's
-                # results (0.4-0.5 s of a 2-3 s run at N = 1,000). A full run makes millions of cycles: collected.
-                with dirty_build(dirty, written), gc_paused() if dirty else contextlib.nullcontext():
+                # A dirty run makes little garbage, and the collector would walk the whole heap of the
+                # pipeline's results (0.4-0.5 s of a 2-3 s run at N = 1,000); a full run makes millions of
+                # cycles, collected as it goes.
+                with dirty_build(dirty, written), gc_paused(paused=dirty):
                     mkdocs_build(config, dirty=dirty)
             finally:
                 config.plugins.on_shutdown()
