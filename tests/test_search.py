@@ -5,6 +5,8 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -17,6 +19,7 @@ from digest.publish import hooks as mkdocs_hooks
 from digest.publish import search
 from digest.publish.search import (
     PLACES,
+    SPREAD_FROM,
     blocks,
     build_index,
     chunk_entry,
@@ -396,3 +399,23 @@ def test_a_shard_patched_from_the_difference_equals_one_joined_from_every_group(
         joined = shard_file(tuple(part[k] for part in new))
         pieces = [(range(g * GROUP_IDS, (g + 1) * GROUP_IDS), old[g][k], new[g][k]) for g in changes]
         assert patch_shard(shard_file(tuple(part[k] for part in old)), pieces) == joined
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="work is spread only over two cores or more")
+def test_spread_work_does_not_run_the_callers_unguarded_script_again(tmp_path: Path) -> None:
+    """A script calling the build with no `if __name__ == "__main__":` guard: the index's spawned workers
+    must not run it again (each would build again, and wait on the build's lock for ever)."""
+    script = tmp_path / "unguarded.py"
+    ran = tmp_path / "ran"
+    script.write_text(
+        "from pathlib import Path\n"
+        "from digest.publish.search import SPREAD_FROM, _spread, page_url\n"
+        f"with open({str(ran)!r}, 'a') as log:\n"
+        "    log.write('ran\\n')\n"
+        "print(len(_spread(page_url, [('a/index.html',)] * (SPREAD_FROM * 2))))\n",
+        encoding="utf-8",
+    )
+    done = subprocess.run([sys.executable, str(script)], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert done.stdout.strip() == str(SPREAD_FROM * 2)
+    assert ran.read_text(encoding="utf-8") == "ran\n", "the script ran again in a worker"

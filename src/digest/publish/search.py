@@ -46,6 +46,7 @@ are written. The result is byte for byte what a clean build writes.
 from __future__ import annotations
 
 import bisect
+import contextlib
 import functools
 import hashlib
 import itertools
@@ -723,8 +724,34 @@ def _spread(function: Callable[..., R], calls: list[tuple[Any, ...]]) -> list[R]
     cores = os.cpu_count() or 1
     if len(calls) < SPREAD_FROM or cores < 2:
         return [function(*call) for call in calls]
-    with ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("spawn")) as pool:
+    with (
+        _main_left_out(),
+        ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("spawn")) as pool,
+    ):
         return list(pool.map(function, *zip(*calls, strict=True), chunksize=max(1, len(calls) // (cores * 8))))
+
+
+@contextlib.contextmanager
+def _main_left_out() -> Iterator[None]:
+    """Spawned workers that do not run the caller's main module. Python's spawn runs it again in each worker
+    (as `__mp_main__`) to find what the worker is handed; ours are this module's functions, found by import.
+    A script calling `build()` with no `if __name__ == "__main__":` guard would otherwise build again in
+    every worker, and wait there on the build's lock for ever."""
+    from multiprocessing import spawn
+
+    prepare = spawn.get_preparation_data
+
+    def without_main(name: str) -> dict[str, Any]:
+        data: dict[str, Any] = prepare(name)
+        data.pop("init_main_from_path", None)
+        data.pop("init_main_from_name", None)
+        return data
+
+    spawn.get_preparation_data = without_main
+    try:
+        yield
+    finally:
+        spawn.get_preparation_data = prepare
 
 
 def _read_page(rel: str, path: str) -> PageText | None:
