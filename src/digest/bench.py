@@ -334,11 +334,11 @@ def docs_page(report: dict[str, Any]) -> str:
         "site the clean build published (MkDocs renders only the changed pages; the search index is",
         "updated), checked by reading the new sentence in that report's page in build/site. *Preview edit*:",
         "the live preview's rebuild after a second edit (`digest serve`: our stages, MkDocs, the changed",
-        "files put in place; no search index), checked the same way. *One-report edit, our stages*: our",
-        "stages only, in the process that built the site, as `digest serve` rebuilds before MkDocs; the",
-        "median of three edits, each to another report (all three are in `results.json`). *The same edit,",
-        "own process*: `digest build --no-site` started afresh after a sixth edit, interpreter start-up",
-        "included: what a maintainer waits for without the live preview.",
+        "files put in place, the heap settled; no search index), checked the same way. *One-report edit,",
+        "our stages*: our stages only, in the process that built the site, as `digest serve` rebuilds before",
+        "MkDocs; the median of three edits, each to another report (all three are in `results.json`). *The",
+        "same edit, own process*: `digest build --no-site` started afresh after a sixth edit, interpreter",
+        "start-up included: what a maintainer waits for without the live preview.",
         "",
         "Growth per report (least squares over the runs): "
         + ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in report["slopes_per_report"].items())

@@ -191,8 +191,7 @@ def run_mkdocs(
             # published files, linked), which the update rewrites only where it changes, through new files;
             # after a full run the folder is new, and starts from links to the published index.
             pages = {os.path.relpath(path, output).replace(os.sep, "/") for path in written} if dirty else None
-            with gc_paused():  # no cyclic garbage made, and millions of objects to walk
-                build_index(output, memo, previous=site_dir, written=pages)
+            build_index(output, memo, previous=site_dir, written=pages)
         keep_i18n_files(i18n_files(output))
         OutputState(now, since, plugin.titles).write(output)
         if timings is not None:

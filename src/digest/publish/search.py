@@ -62,7 +62,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from digest.memo import Hashed, Memo, Task, fingerprint, hashed, task
+from digest.memo import Hashed, Memo, Task, fingerprint, gc_paused, hashed, task
 from digest.publish.search_store import PageCache, Postings, as_stamped, stamp, store_folder
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -792,6 +792,7 @@ def _page_texts(
     return out
 
 
+@gc_paused()  # the index holds every text of the site and its places: millions of objects, no cycles made
 def build_index(
     site: Path,
     memo: Memo | None = None,
