@@ -63,3 +63,27 @@ def test_each_fault_is_located(body: str, line: int, message: str, tmp_path: Pat
     first = caught.value.problems[0]
     assert first.line == line, str(caught.value)
     assert message in first.message
+
+
+def test_every_fact_a_furniture_rule_reads_has_a_label_in_each_language() -> None:
+    """A report page lists the facts its furniture lines carry (reporter, source, edition …) under the
+    fact's label (`ui_terms.LABELS`); a fact name in data/chrome.yml with no label showed its raw English
+    key on the Chinese pages ("reporter"). Every named group and field of every rule must have a label,
+    translated in both Chinese catalogs."""
+    from babel.messages.pofile import read_po
+
+    from digest.normalize.furniture import chrome_rules
+    from digest.ui_terms import LABELS
+
+    names = set()
+    for rule in chrome_rules(ROOT / "data" / "chrome.yml"):
+        names.update(rule.pattern.groupindex if rule.pattern is not None else ())
+        names.update(rule.fields.values())
+    assert {"reporter", "source", "editor", "index_number"} <= names
+    assert sorted(names - LABELS.keys()) == [], "add each to LABELS in src/digest/ui_terms.py, then `make locales`"
+    for catalog in ("zh_Hans", "zh_Hant"):
+        with open(ROOT / "locales" / catalog / "LC_MESSAGES" / "messages.po", "rb") as handle:
+            messages = read_po(handle)
+        found = {name: messages.get(LABELS[name]) for name in sorted(names)}
+        untranslated = [name for name, message in found.items() if message is None or not message.string]
+        assert untranslated == [], catalog
