@@ -7,6 +7,7 @@ import os
 import shutil
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -358,7 +359,7 @@ def test_an_index_file_changed_or_removed_since_it_was_written_is_made_again(tmp
     memo = Memo(tmp_path / "cache.sqlite")
     redone: dict[str, int] = {}
     build_index(site, memo, counts=redone)
-    assert redone == {"shards joined": 1}  # from the kept parts, none cut again: only the disk was wrong
+    assert redone == {"groups named": 1, "shards joined": 1}  # the chunk's group, from the kept parts, none cut
     assert index_files(site / "search") == clean
     # files left as written are not read back: a result missing from the store is not needed for them
     memo.close()
@@ -419,3 +420,86 @@ def test_spread_work_does_not_run_the_callers_unguarded_script_again(tmp_path: P
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stdout.strip() == str(SPREAD_FROM * 2)
     assert ran.read_text(encoding="utf-8") == "ran\n", "the script ran again in a worker"
+
+
+def test_an_update_names_only_the_groups_its_edit_touched_when_the_last_build_saved_everything(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(search, "GROUP_BUCKETS", 1)  # a group a bucket: many groups, as a large site has
+    site = indexed(tmp_path, "site", 40)
+    groups = len(list((site / "search" / "zh" / "d").iterdir()))
+    write(site, "reports/r3/index.html", "zh", "报告3", para("p3", "改写的一段：交所合一。", "Rewritten."))
+    redone: dict[str, int] = {}
+    memo = Memo(tmp_path / "cache.sqlite")
+    build_index(site, memo, written={"reports/r3/index.html"}, counts=redone)
+    memo.commit()
+    memo.close()
+    assert groups >= 16 and redone["groups named"] <= 4  # the old and new texts' groups, of three languages'
+    clean = tmp_path / "clean"
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("search"))
+    build_index(clean)
+    assert index_files(site / "search") == index_files(clean / "search")
+    # a save cut short (made.json, written last, missing): nothing kept is taken as the last build's
+    (tmp_path / "cache.sqlite.search" / "made.json").unlink()
+    write(site, "reports/r4/index.html", "zh", "报告4", para("p4", "又一段：枫桥经验。", "Another."))
+    redone = {}
+    memo = Memo(tmp_path / "cache.sqlite")
+    build_index(site, memo, written={"reports/r4/index.html"}, counts=redone)
+    memo.close()
+    assert redone["groups named"] > 3 * groups // 2  # every group of every language
+    shutil.rmtree(clean)
+    shutil.copytree(site, clean, ignore=shutil.ignore_patterns("search"))
+    build_index(clean)
+    assert index_files(site / "search") == index_files(clean / "search")
+
+
+POOL = [
+    "派出所主防。",
+    "两队一室，一室两队。",
+    "枫桥经验",
+    "交所合一。",
+    "Police stations lead.",
+    "One office.",
+    "派出所",
+]
+PAGES = st.dictionaries(
+    st.sampled_from([f"reports/r{n}/index.html" for n in range(5)] + ["themes/t/index.html"]),
+    st.tuples(
+        st.sampled_from(["zh", "en"]),
+        st.sampled_from(["甲", "乙"]),
+        st.lists(st.tuples(st.sampled_from(["a", "b", "c"]), st.sampled_from(POOL)), max_size=5),
+    ),
+    max_size=6,
+)
+
+
+@settings(max_examples=40, deadline=None)
+@given(sites=st.lists(PAGES, min_size=2, max_size=4))
+def test_updates_after_any_edits_equal_a_clean_build(
+    sites: list[dict[str, tuple[str, str, list[tuple[str, str]]]]],
+) -> None:
+    """Pages added, removed and rewritten (texts moved between pages and anchors, a title or a language
+    changed, a text shared by pages): each update from what the last build kept equals a clean build."""
+    with tempfile.TemporaryDirectory() as folder, pytest.MonkeyPatch.context() as patch:
+        patch.setattr(search, "CHUNK_TEXTS", 1)  # a bucket a text and a group two buckets: several groups
+        patch.setattr(search, "GROUP_BUCKETS", 2)
+        patch.setattr(search, "SHARD_CHARS", 20)
+        root = Path(folder)
+        site, now = root / "site", {}
+        for pages in sites:
+            written = {rel for rel, page in pages.items() if now.get(rel) != page}
+            for rel in now.keys() - pages.keys():
+                (site / rel).unlink()
+            for rel in written:
+                lang, title, body = pages[rel]
+                write(site, rel, lang, title, "".join(f'<p id="{pid}">{text}</p>' for pid, text in body))
+            now = dict(pages)
+            memo = Memo(root / "cache.sqlite")
+            build_index(site, memo, written=written)
+            memo.commit()
+            memo.close()
+            clean = root / "clean"
+            shutil.rmtree(clean, ignore_errors=True)
+            shutil.copytree(site, clean, ignore=shutil.ignore_patterns("search"))
+            build_index(clean)
+            assert index_files(site / "search") == index_files(clean / "search")

@@ -178,17 +178,21 @@ def measure(project_dir: Path) -> dict[str, Any]:
     edited_timings = json.loads(site_run.stdout.strip().splitlines()[-1])
     visible = _shows(project_dir, raw, "用于测量增量重建")
     # And as the live preview rebuilds (`digest serve`: in its process, no search index, the heap settled
-    # after its first build and after this one, before the browser is told) after one more edit.
+    # after its first build and after each rebuild, before the browser is told), two edits one after the
+    # other: the first also takes in the edit the build above made in its own process (its report read
+    # again), the second is a preview's usual case, one report saved since its last rebuild.
     settle_heap()
-    raw = raws[len(raws) // 5]
-    raw.write_bytes(raw.read_bytes() + PREVIEW_EDIT.encode())
-    started = time.perf_counter()
-    with contextlib.redirect_stderr(io.StringIO()):
-        preview = build(project, search=False)
-    settle_heap()
-    preview_seconds = time.perf_counter() - started
+    previews = []
+    for raw in (raws[len(raws) // 5], raws[len(raws) // 6]):
+        raw.write_bytes(raw.read_bytes() + PREVIEW_EDIT.encode())
+        started = time.perf_counter()
+        with contextlib.redirect_stderr(io.StringIO()):
+            preview = build(project, search=False)
+        settle_heap()
+        previews.append((time.perf_counter() - started, _shows(project_dir, raw, "用于测量实时预览"), preview))
     gc.unfreeze()  # the rest measures as before, `digest build` does not settle
-    preview_visible = _shows(project_dir, raw, "用于测量实时预览")
+    (first_preview_seconds, _, _), (preview_seconds, preview_visible, preview) = previews
+    preview_visible = preview_visible and previews[0][1]
     # Three edits, each appending a sentence to a different report (a real one first, then two generated
     # ones), each followed by a rebuild of our stages; the median is the figure, all three are kept.
     edits = []
@@ -255,6 +259,7 @@ def measure(project_dir: Path) -> dict[str, Any]:
         "one_report_edit_search_index_s": round(edited_timings.get("search index", 0.0), 2),
         "one_report_edit_site_stages_s": {name: round(seconds, 2) for name, seconds in edited_timings.items()},
         "preview_edit_s": round(preview_seconds, 2),
+        "preview_edit_after_another_build_s": round(first_preview_seconds, 2),
         "preview_edit_visible": preview_visible,
         "preview_edit_stages_s": {name: round(seconds, 2) for name, seconds in preview.timings.items()},
         "load_average": round(os.getloadavg()[0], 1),
@@ -333,12 +338,14 @@ def docs_page(report: dict[str, Any]) -> str:
         "and rebuilt, in this order. *Edit to site*: the whole `digest build` in a process of its own, on the",
         "site the clean build published (MkDocs renders only the changed pages; the search index is",
         "updated), checked by reading the new sentence in that report's page in build/site. *Preview edit*:",
-        "the live preview's rebuild after a second edit (`digest serve`: our stages, MkDocs, the changed",
-        "files put in place, the heap settled; no search index), checked the same way. *One-report edit,",
-        "our stages*: our stages only, in the process that built the site, as `digest serve` rebuilds before",
-        "MkDocs; the median of three edits, each to another report (all three are in `results.json`). *The",
-        "same edit, own process*: `digest build --no-site` started afresh after a sixth edit, interpreter",
-        "start-up included: what a maintainer waits for without the live preview.",
+        "the live preview's rebuild after an edit (`digest serve`: our stages, MkDocs, the changed files put",
+        "in place, the heap settled; no search index), checked the same way: the second of two edits saved",
+        "one after the other, as a preview meets them (the first also takes in the edit-to-site build's",
+        "report, changed by another process: `preview_edit_after_another_build_s` in `results.json`).",
+        "*One-report edit, our stages*: our stages only, in the process that built the site, as `digest serve`",
+        "rebuilds before MkDocs; the median of three edits, each to another report (all three are in",
+        "`results.json`). *The same edit, own process*: `digest build --no-site` started afresh after a",
+        "seventh edit, interpreter start-up included: what a maintainer waits for without the live preview.",
         "",
         "Growth per report (least squares over the runs): "
         + ", ".join(f"{name.replace('_', ' ')} {value}" for name, value in report["slopes_per_report"].items())

@@ -298,7 +298,11 @@ class Memo:
 
     def keep(self, job: Task[Any], made_from: Iterable[tuple[object, ...]]) -> None:
         """Count these calls' results as used by this build without loading them, so `prune` keeps them."""
-        self.used.setdefault(job.name, set()).update(fingerprint(job.name, *args) for args in made_from)
+        self.keep_named(job, (fingerprint(job.name, *args) for args in made_from))
+
+    def keep_named(self, job: Task[Any], names: Iterable[str]) -> None:
+        """`keep` by the results' names."""
+        self.used.setdefault(job.name, set()).update(names)
 
     def _get_many(self, job: Task[Any], names: list[str]) -> dict[str, Any]:
         self.used.setdefault(job.name, set()).update(names)

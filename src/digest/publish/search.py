@@ -34,7 +34,9 @@ read, a page rewritten with the same bytes is not parsed. A text's id is its buc
 over a power of two of buckets) and a slot there from the same CRC (the next free one if taken), so an
 edit moves no other text's id (but in a rare run of taken slots). The chunks of each group of buckets are
 a task of the memo layer (`digest.memo`), keyed by their texts and places; a kept result whose files are
-still as it wrote them is not read back (`_Made`). Each group's postings are kept with the key of its
+still as it wrote them is not read back (`_Made`). Only the groups holding a text whose places changed
+(a page read again against its kept reading: `moved_texts`) are named again; the others are the last
+build's, when that build saved everything it kept. Each group's postings are kept with the key of its
 texts (`search_store.Postings`): only the groups whose texts changed are cut again, and each shard their
 new parts change is patched from the difference (`patch_shard`: the changed groups' entries of each
 token they hold taken out, their new ones put in) when its file is as the last build wrote it, else
@@ -62,7 +64,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
 
-from digest.memo import Hashed, Memo, Task, fingerprint, gc_paused, hashed, task
+from digest.memo import Hashed, Memo, Task, code_version, fingerprint, gc_paused, hashed, task
 from digest.publish.search_store import PageCache, Postings, as_stamped, stamp, store_folder
 
 HAN = "\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
@@ -297,6 +299,22 @@ def collect(pages: Iterable[PageText | None]) -> dict[str, dict[str, list[str]]]
     return dict(languages)
 
 
+def moved_texts(before: PageText | None, after: PageText | None) -> Iterator[tuple[str, str]]:
+    """(language, text) of each text whose places on a page differ between two readings of it: the texts
+    an update must place and list again (a text keeps its places on every other page)."""
+
+    def places(page: PageText | None) -> dict[tuple[str, str], list[tuple[str, str, str]]]:
+        found: dict[tuple[str, str], list[tuple[str, str, str]]] = defaultdict(list)
+        if page is not None:
+            lang, title, blocks = page
+            for link, heading, text in blocks:
+                found[lang, text].append((link, title, heading))
+        return found
+
+    old, new = places(before), places(after)
+    yield from (key for key in old.keys() | new.keys() if old.get(key) != new.get(key))
+
+
 def _power_of_two(at_least: int) -> int:
     return 1 << max(0, at_least - 1).bit_length()
 
@@ -451,16 +469,20 @@ def _splice(posting: str, changes: list[tuple[range, list[tuple[int, str]]]]) ->
 def patch_shard(old: bytes, changes: Sequence[tuple[range, str, str]]) -> bytes:
     """A shard after some groups changed, from the shard as it was: for each (the group's ids, its old part,
     its new part), every token either part holds loses its entries in the group's ids and takes the new
-    part's. What `shard_file` would make from every group's part, byte for byte, in the time the changed
-    tokens take (a shard holds thousands of tokens; an edit touches a few in each)."""
+    part's (but a token whose line in both parts is the same: its entries are). What `shard_file` would
+    make from every group's part, byte for byte, in the time the changed tokens take (a common token has
+    thousands of entries; an edit changes a few tokens of a group)."""
     table: dict[str, str] = json.loads(old)
     fresh: dict[str, dict[range, list[tuple[int, str]]]] = defaultdict(dict)
     for ids, old_part, new_part in changes:
-        for line in old_part.split("\n") if old_part else ():
-            fresh[line.partition("\t")[0]].setdefault(ids, [])
-        for line in new_part.split("\n") if new_part else ():
-            token, first, _last, rest = line.split("\t")
-            fresh[token][ids] = list(_entries("0" + rest, int(first)))
+        before = dict(line.split("\t", 1) for line in old_part.split("\n")) if old_part else {}
+        after = dict(line.split("\t", 1) for line in new_part.split("\n")) if new_part else {}
+        for token in before.keys() | after.keys():
+            if token not in after:
+                fresh[token][ids] = []
+            elif before.get(token) != after[token]:  # the same line: the same entries, nothing to splice
+                first, _last, rest = after[token].split("\t")
+                fresh[token][ids] = list(_entries("0" + rest, int(first)))
     for token, spans in fresh.items():
         posting = _splice(table.get(token, ""), sorted(spans.items(), key=lambda span: span[0].start))
         if posting:
@@ -471,11 +493,12 @@ def patch_shard(old: bytes, changes: Sequence[tuple[range, str, str]]) -> bytes:
 
 
 def _chunk_input(
-    buckets: list[list[tuple[int, str]]], members: range, texts: dict[str, list[str]], where: str
+    layout: _Layout, members: range, texts: dict[str, list[str]], where: str
 ) -> Hashed[tuple[tuple[int, Entries], ...]]:
     """A group's buckets' texts and places, named by one string of them all (quicker to hash than their
     repr) and by `where` its files go (language and slots a bucket), which `_Made` relies on."""
-    value = tuple((k, [(slot, text, texts[text]) for slot, text in buckets[k]]) for k in members if buckets[k])
+    placed = [(k, layout.placed(k)) for k in members]
+    value = tuple((k, [(slot, text, texts[text]) for slot, text in bucket]) for k, bucket in placed if bucket)
     name = "\x02".join(
         f"{k}\x01" + "\x01".join(f"{slot}\x00{t}\x00" + "\x00".join(flat) for slot, t, flat in entries)
         for k, entries in value
@@ -483,8 +506,9 @@ def _chunk_input(
     return hashed(value, where, name)
 
 
-def _slots(texts: Iterable[str], buckets: int) -> tuple[list[list[tuple[int, str]]], int]:
-    """Each text's bucket and slot there, as (slot, text) by slot per bucket, and the slots a bucket has.
+class _Layout:
+    """Each text's bucket and slot there, a bucket placed when first asked for (an update places only the
+    buckets of the texts it touched), and the slots a bucket has.
 
     A text's id must not move when another text comes or goes, or every shard holding one of its tokens
     changes: an edit would rewrite nearly the whole index. So a text's bucket and its home slot come from
@@ -492,30 +516,49 @@ def _slots(texts: Iterable[str], buckets: int) -> tuple[list[list[tuple[int, str
     of their home slot, then of the text): a new text moves only texts after it in its own run of taken
     slots, rare with buckets of CHUNK_TEXTS texts at most on average in a power of two of slots at least
     as large as the largest bucket."""
-    bits = buckets.bit_length() - 1
-    homes: list[list[tuple[int, str]]] = [[] for _ in range(buckets)]
-    for text in texts:
-        code = zlib.crc32(text.encode("utf-8"))
-        homes[code & (buckets - 1)].append((code >> bits, text))
-    slots = _power_of_two(max(map(len, homes)))  # as many ids as ranks would take: postings no larger
-    placed: list[list[tuple[int, str]]] = []
-    for bucket in homes:
-        taken: dict[int, str] = {}
-        for code, text in sorted((code & (slots - 1), text) for code, text in bucket):
-            while code in taken:
-                code = (code + 1) & (slots - 1)
-            taken[code] = text
-        placed.append(sorted(taken.items()))
-    return placed, slots
+
+    def __init__(self, texts: Iterable[str], buckets: int) -> None:
+        self.buckets = buckets
+        self.bits = buckets.bit_length() - 1
+        self.homes: list[list[tuple[int, str]]] = [[] for _ in range(buckets)]
+        for text in texts:
+            code = zlib.crc32(text.encode("utf-8"))
+            self.homes[code & (buckets - 1)].append((code >> self.bits, text))
+        self.slots = _power_of_two(max(map(len, self.homes)))  # as many ids as ranks would take: postings no larger
+        self._placed: dict[int, list[tuple[int, str]]] = {}
+
+    def bucket(self, text: str) -> int:
+        return zlib.crc32(text.encode("utf-8")) & (self.buckets - 1)
+
+    def placed(self, k: int) -> list[tuple[int, str]]:
+        """Bucket k's texts by slot, as (slot, text)."""
+        if k not in self._placed:
+            mask = self.slots - 1
+            taken: dict[int, str] = {}
+            for code, text in sorted((code & mask, text) for code, text in self.homes[k]):
+                while code in taken:
+                    code = (code + 1) & mask
+                taken[code] = text
+            self._placed[k] = sorted(taken.items())
+        return self._placed[k]
+
+    def members(self, span: range) -> tuple[tuple[int, str], ...]:
+        """The (id, text) of every text of the buckets in `span`, by id."""
+        return tuple((k * self.slots + slot, text) for k in span for slot, text in self.placed(k))
 
 
 class _Made:
     """What the index keeps for the next build, beside the memo store (`search_store`): which index files
-    each kept chunk result made, with each file's inode, size and time as written (`made.json`), and each
-    language's postings (`postings`). A result whose files are all still as written is neither read back
-    from the store nor compared with the disk (most of an update's cost otherwise: every chunk read back).
-    It records what is on disk, not what the store holds, so it stays true whether or not the build's
-    memo is committed; a file changed since, or a record that cannot be read, means reading."""
+    each kept chunk result made, with each file's inode, size and time as written, and each group's result
+    by language (`made.json`), each language's postings (`postings`) and every page's blocks. A result whose
+    files are all still as written is neither read back from the store nor compared with the disk (most of
+    an update's cost otherwise: every chunk read back). It records what is on disk, not what the store
+    holds, so it stays true whether or not the build's memo is committed; a file changed since, or a record
+    that cannot be read, means reading.
+
+    `made.json` is removed before anything else is saved and written last, so while it can be read every
+    other file kept is of the same build (`finished`): an update may then take that build's groups as they
+    are, but those holding a text whose places changed, without naming them all again."""
 
     def __init__(self, memo: Memo, folder: Path, counts: dict[str, int] | None = None) -> None:
         self.folder = folder
@@ -523,16 +566,22 @@ class _Made:
         self.counts = counts if counts is not None else {}
         self.postings: list[tuple[Postings, list[Path]]] = []
         self.path = self.store / "made.json" if self.store is not None else None
-        self.old: dict[str, list[list[object]]] = {}
+        record: object = None
         if self.path is not None and self.path.is_file():
             try:
-                self.old = json.loads(self.path.read_bytes())
+                record = json.loads(self.path.read_bytes())
             except ValueError:
-                self.old = {}
+                record = None
+        if not (isinstance(record, dict) and record.get("version") == code_version()):
+            record = {}
+        self.old: dict[str, list[list[object]]] = record.get("made", {})
+        self.groups_before: dict[str, list[str]] = record.get("groups", {})
+        self.finished = bool(record)
         self.made: dict[str, list[str]] = {}  # result name → the files it made (or equal calls made), in this build
         self.kept: dict[str, int] = {}  # files left as they are → size
+        self.groups: dict[str, list[str]] = {}  # language → each group's result name, in this build
 
-    def _current(self, name: str) -> bool:
+    def current(self, name: str) -> bool:
         recorded = self.old.get(name)
         return bool(recorded) and all(
             as_stamped(os.path.join(self.folder, str(rel)), at)
@@ -542,46 +591,61 @@ class _Made:
     def map(self, memo: Memo, job: Task[R], calls: Sequence[tuple[object, ...]]) -> list[tuple[str, R | None]]:
         """Each call's result name and its result, None for one whose files are still as it wrote them."""
         names = [fingerprint(job.name, *args) for args in calls]
-        stale = [i for i, name in enumerate(names) if not self._current(name)]
+        stale = [i for i, name in enumerate(names) if not self.current(name)]
         redo = set(stale)
-        memo.keep(job, [args for i, args in enumerate(calls) if i not in redo])
+        self.carry(memo, job, [name for i, name in enumerate(names) if i not in redo])
         values: list[R | None] = [None] * len(calls)
         for i, made in zip(stale, memo.map(job, [calls[i] for i in stale]), strict=True):
             values[i] = made.value
-        for name, value in zip(names, values, strict=True):
-            if value is None:
-                self.made[name] = [str(rel) for rel, *_ in self.old[name]]
-                self.kept.update(
-                    (str(rel), int(size))  # type: ignore[call-overload]
-                    for rel, _, size, _ in self.old[name]
-                )
         return list(zip(names, values, strict=True))
 
-    def save(self) -> None:
+    def carry(self, memo: Memo, job: Task[Any], names: Iterable[str]) -> None:
+        """Keep results whose files are still as they wrote them (`current`): in the store and on disk."""
+        names = list(names)
+        memo.keep_named(job, names)
+        for name in names:
+            self.made[name] = [str(rel) for rel, *_ in self.old[name]]
+            self.kept.update(
+                (str(rel), int(size))  # type: ignore[call-overload]
+                for rel, _, size, _ in self.old[name]
+            )
+
+    def save(self, pages: PageCache) -> None:
+        """Keep this build's postings, pages and chunk results for the next (`finished`: made.json last)."""
         if self.path is None:
             return
-        record = {}
+        self.path.unlink(missing_ok=True)
+        for postings, shard_paths in self.postings:
+            postings.save(shard_paths)
+        pages.save()
+        made = {}
         for name, rels in self.made.items():
-            record[name] = [[rel, *stamp(os.path.join(self.folder, rel))] for rel in dict.fromkeys(rels)]
+            made[name] = [[rel, *stamp(os.path.join(self.folder, rel))] for rel in dict.fromkeys(rels)]
+        record = {"version": code_version(), "made": made, "groups": self.groups}
         self.path.parent.mkdir(parents=True, exist_ok=True)
         self.path.with_name(self.path.name + ".tmp").write_bytes(_dumps(record))
         os.replace(self.path.with_name(self.path.name + ".tmp"), self.path)
-        for postings, shard_paths in self.postings:
-            postings.save(shard_paths)
 
 
 def _postings(
-    kept: Postings, members: list[tuple[tuple[int, str], ...]], ids: list[range], shard_folder: Path
+    kept: Postings,
+    members: Callable[[int], tuple[tuple[int, str], ...]],
+    ids: list[range],
+    redo: Iterable[int],
+    shard_folder: Path,
 ) -> tuple[dict[int, bytes | None], dict[str, str]]:
     """Each shard's file (None: the one on disk is still right) and the fold pairs, from the groups' texts
-    (`members`, by id; `ids`, the ids each group spans) and what the last build kept: a group is cut
-    again only if its texts changed, and a shard its new postings change is patched from the difference
-    when its file is as the last build wrote it and the group's old parts are kept; otherwise joined
-    from every group's parts."""
+    (`members` of a group, by id; `ids`, the ids each group spans) and what the last build kept: a group
+    is cut again only if its texts changed, and a shard its new parts change is patched from the
+    difference when its file is as the last build wrote it and the group's old parts are kept; otherwise
+    joined from every group's parts. Only the groups in `redo` may have changed texts: the others keep
+    the last build's key (an update names only the groups it touched)."""
     shards = kept.shape[0]
-    keys = [fingerprint("search-postings", shards, "\x00".join(f"{i}\x01{t}" for i, t in group)) for group in members]
+    keys = [kept.key(g) or "" for g in range(len(ids))]
+    for g in redo:
+        keys[g] = fingerprint("search-postings", shards, "\x00".join(f"{i}\x01{t}" for i, t in members(g)))
     stale = [g for g, key in enumerate(keys) if kept.key(g) != key]
-    cut = dict(zip(stale, _spread(group_postings, [(shards, members[g]) for g in stale]), strict=True))
+    cut = dict(zip(stale, _spread(group_postings, [(shards, members(g)) for g in stale]), strict=True))
     kept.count("groups cut", len(cut))
     kept.now = [(key, cut[g][2], cut[g][1]) if g in cut else kept.groups[g] for g, key in enumerate(keys)]
     fold: dict[str, str] = {}
@@ -592,7 +656,7 @@ def _postings(
 
     def parts(g: int) -> tuple[str, ...]:
         if g not in every:
-            every[g] = kept.parts(g, keys[g]) or group_postings(shards, members[g])[0]
+            every[g] = kept.parts(g, keys[g]) or group_postings(shards, members(g))[0]
         return every[g]
 
     files: dict[int, bytes | None] = {}
@@ -610,7 +674,7 @@ def _postings(
                 files[k] = patch_shard(path.read_bytes(), pieces)
                 kept.count("shards patched", 1)
                 continue
-        files[k] = shard_file(tuple(parts(g)[k] for g in range(len(members))))
+        files[k] = shard_file(tuple(parts(g)[k] for g in range(len(ids))))
         kept.count("shards joined", 1)
     for g, made in cut.items():
         kept.keep_parts(g, keys[g], made[0])
@@ -622,21 +686,38 @@ def language_files(
     texts: dict[str, list[str]],
     lang: str = "",
     made_by: _Made | None = None,
+    touched: Iterable[str] | None = None,
 ) -> tuple[dict[str, bytes], dict[str, int], dict[str, str]]:
     """One language's index files by path (under `search/<lang>/`), what they hold, and the fold pairs of
     its characters (`meta.json` is completed by the caller with every language's: a reader may type a
     character in the other script that this language's text never holds). The postings are made from what
-    the last build kept (`_postings`); shards left as they are go in `made_by.kept`."""
+    the last build kept (`_postings`); shards left as they are go in `made_by.kept`.
+
+    `touched`: the texts whose places changed since the last build (`moved_texts`), None if not known.
+    When known, and that build left everything it made (`_Made.finished`) in the same shape, only the
+    groups holding a touched text (or whose files changed since) are named and made again: the others
+    are the last build's, which saves naming every group of the site on each edit."""
     buckets_count = _power_of_two(-(-len(texts) // CHUNK_TEXTS))
-    buckets, slots = _slots(texts, buckets_count)
+    layout = _Layout(texts, buckets_count)
+    slots = layout.slots
     shards = _power_of_two(-(-sum(len(text) for text in texts) // SHARD_CHARS))
     files: dict[str, bytes] = {}
-    starts = range(0, buckets_count, GROUP_BUCKETS)
-    spans = [range(g, min(g + GROUP_BUCKETS, buckets_count)) for g in starts]
+    spans = [range(g, min(g + GROUP_BUCKETS, buckets_count)) for g in range(0, buckets_count, GROUP_BUCKETS)]
     made_by = made_by or _Made(Memo(None), Path())
-    for name, value in made_by.map(
-        memo, chunk_group, [(_chunk_input(buckets, span, texts, f"{lang}/{slots}"),) for span in spans]
-    ):
+    kept = Postings(made_by.store, lang, (shards, slots, len(spans)), made_by.counts)
+    before = made_by.groups_before.get(lang, []) if made_by.finished and touched is not None else []
+    names = list(before)
+    if touched is not None and len(before) == len(kept.groups) == len(spans):
+        redo = {layout.bucket(text) // GROUP_BUCKETS for text in touched}
+        redo.update(g for g, name in enumerate(before) if g not in redo and not made_by.current(name))
+        made_by.carry(memo, chunk_group, [name for g, name in enumerate(before) if g not in redo])
+    else:
+        redo, names = set(range(len(spans))), [""] * len(spans)
+    made_by.counts["groups named"] = made_by.counts.get("groups named", 0) + len(redo)
+    where = f"{lang}/{slots}"
+    made = made_by.map(memo, chunk_group, [(_chunk_input(layout, spans[g], texts, where),) for g in sorted(redo)])
+    for g, (name, value) in zip(sorted(redo), made, strict=True):
+        names[g] = name
         if value is None:
             continue
         for k, chunk, full in value:
@@ -645,12 +726,12 @@ def language_files(
             for slot, data in full:
                 files[f"p/{k * slots + slot}.json"] = data
                 made_by.made[name].append(f"{lang}/p/{k * slots + slot}.json")
+    made_by.groups[lang] = names
 
-    members = [tuple((k * slots + slot, text) for k in span for slot, text in buckets[k]) for span in spans]
-    kept = Postings(made_by.store, lang, (shards, slots, len(spans)), made_by.counts)
     shard_folder = made_by.folder / lang / "t"
     ids = [range(span[0] * slots, (span[-1] + 1) * slots) for span in spans]
-    shard_files, fold = _postings(kept, members, ids, shard_folder)
+    members = functools.cache(lambda g: layout.members(spans[g]))
+    shard_files, fold = _postings(kept, members, ids, redo, shard_folder)
     for k, shard in shard_files.items():
         if shard is None:  # as the last build wrote it: its recorded stamp holds its size
             made_by.kept[f"{lang}/t/{k}.json"] = kept.files[k][1]
@@ -678,6 +759,7 @@ def _sync(folder: Path, files: dict[str, bytes], kept: Iterable[str] = ()) -> No
     """Make `folder` hold exactly `files` and `kept` (files known to be as they should), writing only those
     of `files` whose bytes differ (each through a new file put in place, never through a link) and
     removing the rest; plain `os` calls, for some 10,000 files."""
+    folder.mkdir(parents=True, exist_ok=True)  # a site with no page to index still has its (empty) index
     present: set[str] = set()
     for top, _dirs, names in os.walk(folder):
         relative = os.path.relpath(top, folder).replace(os.sep, "/")
@@ -759,14 +841,18 @@ def _read_page(rel: str, path: str) -> PageText | None:
         return page_text(rel, handle.read())
 
 
+Reading = tuple[PageText | None, PageText | None]  # a page as kept and as read now (None: no page)
+
+
 def _page_texts(
     cache: PageCache, site: Path, written: set[str] | None, counts: dict[str, int]
-) -> list[PageText | None]:
+) -> tuple[list[PageText | None], list[Reading]]:
     """Every page's blocks, from `cache` for the pages whose files are the same as when last seen (device,
     inode, size, time), or whose bytes are; a page in `written` (pages the publisher wrote in this build)
-    is read and hashed whatever its file says. `counts` receives the pages read and parsed."""
+    is read and hashed whatever its file says. `counts` receives the pages read and parsed. Also, for each
+    page whose reading differs from the one kept and each page kept but gone, both readings."""
     out: list[PageText | None] = []
-    parse: dict[int, tuple[str, str, tuple[int, int, int, int], str]] = {}
+    parse: dict[int, tuple[str, str, tuple[int, int, int, int], str, PageText | None]] = {}
     for rel, path in _pages(site):
         st = os.stat(path)
         seen = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
@@ -781,15 +867,18 @@ def _page_texts(
             cache.put(rel, (seen, digest, known[2]))
             out.append(known[2])
         else:
-            parse[len(out)] = (rel, path, seen, digest)
+            parse[len(out)] = (rel, path, seen, digest, known[2] if known is not None else None)
             out.append(None)
+    changes: list[Reading] = [(entry[2], None) for _rel, entry in cache.unseen() if entry[2] is not None]
     if parse:
         counts["pages parsed"] = counts.get("pages parsed", 0) + len(parse)
-        parsed = _spread(_read_page, [(rel, path) for rel, path, _, _ in parse.values()])
-        for (index, (rel, _path, seen, digest)), found in zip(parse.items(), parsed, strict=True):
+        parsed = _spread(_read_page, [(rel, path) for rel, path, *_ in parse.values()])
+        for (index, (rel, _path, seen, digest, before)), found in zip(parse.items(), parsed, strict=True):
             cache.put(rel, (seen, digest, found))
             out[index] = found
-    return out
+            if found != before:
+                changes.append((before, found))
+    return out, changes
 
 
 @gc_paused()  # the index holds every text of the site and its places: millions of objects, no cycles made
@@ -817,12 +906,20 @@ def build_index(
         _link_tree(previous / "search", site / "search")
     made_by = _Made(memo, site / "search", counts)
     pages = PageCache(made_by.store)
-    languages = collect(_page_texts(pages, site, written, counts))
+    found, changes = _page_texts(pages, site, written, counts)
+    languages = collect(found)
+    touched: dict[str, set[str]] | None = None
+    if made_by.finished and pages.complete:  # the last build's pages and groups: an update redoes only what moved
+        touched = defaultdict(set)
+        for before, after in changes:
+            for lang, text in moved_texts(before, after):
+                touched[lang].add(text)
     files: dict[str, bytes] = {}
     summary = {}
     fold: dict[str, str] = {}
     for lang, texts in sorted(languages.items()):
-        made, summary[lang], folds = language_files(memo, texts, lang, made_by)
+        moved = touched.get(lang, set()) if touched is not None else None
+        made, summary[lang], folds = language_files(memo, texts, lang, made_by, moved)
         fold.update(folds)
         files.update((f"{lang}/{rel}", data) for rel, data in made.items())
     pairs = "".join(a + b for a, b in sorted(fold.items()))
@@ -832,8 +929,7 @@ def build_index(
         fresh = sum(len(data) for rel, data in files.items() if rel.startswith(lang + "/"))
         summary[lang]["bytes"] = fresh + sum(size for rel, size in made_by.kept.items() if rel.startswith(lang + "/"))
     _sync(site / "search", files, made_by.kept.keys())
-    made_by.save()
-    pages.save()
+    made_by.save(pages)
     os.utime(site / "search")
     return summary
 

@@ -10,7 +10,10 @@ after an edit reads a few files instead of asking the memo for every page and ev
   key it was made from; `<lang>/state`: every group's key, fold pairs and parts' hashes, and each shard
   file as it was written (inode, size, time). From these an edit's shards are patched from the difference
   (`search.patch_shard`) rather than joined again from every group's part.
-- `made.json`: the chunk files each kept chunk result made, as written (`search._Made`).
+- `made.json`: the chunk files each kept chunk result made, as written, and each group's result name by
+  language (`search._Made`). It is removed before the other files are saved and written after them, so
+  while it can be read the rest is one build's, and an update takes the groups it did not touch as they
+  are.
 
 Every file holds the code version it was made by, and anything unreadable, of another version or of
 another shape is taken as absent: it costs time, never correctness. Files are replaced whole (a new file
@@ -22,7 +25,7 @@ from __future__ import annotations
 import os
 import pickle
 import zlib
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
@@ -76,12 +79,15 @@ class PageCache:
     """Each page's blocks as last read (module docstring); `get` and `put` by the page's path in the site."""
 
     def __init__(self, folder: Path | None) -> None:
+        self.changed: set[int] = set()
         self.folder = folder
         self.files: list[dict[str, PageEntry]] = []
         for k in range(PAGE_FILES):
             found = read(folder / f"pages-{k}") if folder is not None else None
             self.files.append(found if isinstance(found, dict) else {})
-        self.changed: set[int] = set()
+            if not isinstance(found, dict):
+                self.changed.add(k)  # written again whatever this build finds: every file exists after a save
+        self.complete = not self.changed  # every page the last build saw is here: nothing unreadable or missing
         self.seen: set[str] = set()
 
     @staticmethod
@@ -96,6 +102,11 @@ class PageCache:
         k = self._file(rel)
         self.files[k][rel] = entry
         self.changed.add(k)
+
+    def unseen(self) -> Iterator[tuple[str, PageEntry]]:
+        """The pages kept but not asked for in this build so far (removed from the site)."""
+        for pages in self.files:
+            yield from ((rel, entry) for rel, entry in pages.items() if rel not in self.seen)
 
     def save(self) -> None:
         """Write the files that changed, leaving out pages not asked for in this build (removed pages)."""
