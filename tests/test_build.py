@@ -253,3 +253,23 @@ def test_pieces_of_pages_not_rendered_again_are_kept(pipeline_copy: Path) -> Non
     rendered = {p for p in outcome.pages.written if p.startswith("themes/")}
     assert len(rendered) < len(list((pipeline_copy / "build" / "pages" / "themes").glob("*.md"))) - 3
     assert fragments() >= before > 0
+
+
+def test_term_matches_of_texts_not_edited_are_kept(pipeline_copy: Path) -> None:
+    """An edited report is matched text by text, its unchanged texts' matches taken from the store; every
+    report's are kept by name on each build (named once per report in a long-lived process), so an edit
+    prunes none of them and the next edit of another report finds its texts' matches."""
+    import sqlite3
+
+    def matches() -> int:
+        with sqlite3.connect(pipeline_copy / "build" / "cache.sqlite") as db:
+            return int(db.execute("SELECT COUNT(*) FROM results WHERE kind = 'text-matches'").fetchone()[0])
+
+    project = Project(pipeline_copy)
+    build(project, site=False)
+    before = matches()
+    for raw in sorted((pipeline_copy / "source_texts").glob("*.txt"))[:2]:  # one edit, then another report's
+        raw.write_bytes(raw.read_bytes() + "新增一段：派出所主防。\n".encode())
+        outcome = build(project, site=False)
+        assert outcome.processed == 1
+    assert matches() >= before > 100

@@ -64,12 +64,14 @@ def test_serve_regenerates_an_edited_translation(built_project: Path, tmp_path: 
 
 def test_after_a_build_the_preview_collects_its_cycles_and_keeps_the_rest_out_of_later_collections() -> None:
     """`settle_heap`: garbage cycles of the last build are freed; what is alive is frozen, so the next
-    rebuild's collections do not walk it again; a frozen cycle dropped later is freed once the frozen
-    objects have grown by a quarter, so the preview's memory does not grow without bound."""
+    rebuild's collections do not walk it again; once the frozen objects have grown by a quarter a full
+    collection is due, and `collect_all` frees a frozen cycle dropped since, so the preview's memory does
+    not grow without bound. `digest serve` runs it a moment after the rebuild, in another thread
+    (`settle_after_build`), so the browser is told to reload without waiting for it."""
     import gc
     import weakref
 
-    from digest.serve import settle_heap
+    from digest.serve import collect_all, settle_after_build, settle_heap
 
     class Node:
         pass
@@ -80,20 +82,24 @@ def test_after_a_build_the_preview_collects_its_cycles_and_keeps_the_rest_out_of
         return node
 
     try:
-        settle_heap()
+        collect_all()
         gone, kept = cycle(), cycle()
         dropped, frozen = weakref.ref(gone), weakref.ref(kept)
         del gone
-        settle_heap()
+        assert not settle_heap(), "two objects more: no full collection due"
         assert dropped() is None
         assert gc.get_freeze_count() > 0
         assert not any(obj is kept for obj in gc.get_objects())  # frozen: in no generation
         del kept
-        settle_heap()
+        assert settle_after_build(delay=0) is None
         assert frozen() is not None, "a frozen cycle is not walked by the next settle"
         growth = [[] for _ in range(gc.get_freeze_count() // 3)]
-        settle_heap()
-        assert frozen() is None, "after a quarter's growth every object is collected again"
+        timer = settle_after_build(delay=1.0)
+        assert timer is not None, "after a quarter's growth a full collection is due"
+        assert frozen() is not None, "not before the rebuild returns"
+        assert settle_after_build(delay=0) is None, "one full collection pending at a time"
+        timer.join(timeout=30)
+        assert frozen() is None, "every object collected again"
         del growth
     finally:
         gc.unfreeze()

@@ -14,7 +14,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from digest.memo import Hashed, Memo, task
+from digest.memo import Hashed, Memo, fingerprint, task
 from digest.progress import Progress, quiet
 
 if TYPE_CHECKING:
@@ -169,6 +169,14 @@ def report_matches(report: SlicedReport, forms: Forms) -> ReportMatches:
     return {place: matcher.find(text) for place, text in searchable(report).items()}
 
 
+@task("text-match-names", kept="process")
+def text_match_names(report: SlicedReport, forms_digest: str) -> tuple[str, ...]:
+    """The names of `text_matches`' results for every text of a report, which `match_terms` keeps on every
+    build: named once per report in a long-lived process (the preview's), not once per text each build."""
+    forms = Hashed(None, forms_digest)
+    return tuple(fingerprint(text_matches.name, text, forms) for text in searchable(report).values())
+
+
 def match_terms(
     memo: Memo, reports: dict[str, Hashed[SlicedReport]], forms: Hashed[Forms], progress: Progress = quiet
 ) -> dict[str, Hashed[ReportMatches]]:
@@ -188,7 +196,6 @@ def match_terms(
     calls = [(report, forms) for report in reports.values()]
     found = dict(zip(reports, memo.map(report_matches, calls, batch=by_text), strict=True))
     # Every current text's matches stay kept, so the next edit of any report finds its unchanged texts.
-    memo.keep(
-        text_matches, [(text, forms) for report in reports.values() for text in searchable(report.value).values()]
-    )
+    named = memo.map(text_match_names, [(report, forms.digest) for report in reports.values()])
+    memo.keep_named(text_matches, (name for names in named for name in names.value))
     return found
