@@ -16,6 +16,8 @@ import shutil
 from collections.abc import Callable
 from pathlib import Path
 
+from mkdocs.utils import get_build_date
+
 from digest.bench import REGIONS, SIDECAR
 from digest.build import build, nav
 from digest.project import Project
@@ -177,3 +179,14 @@ def test_each_edit_renders_what_it_changed_and_publishes_the_clean_site(built_pr
     assert shown - named - {"404.html"}, (
         "a page shows the new name only through its navigation (404.html is always rendered)"
     )
+
+    # A sitemap of another day (its pages carry the build's date) is written again by an incremental run
+    # that leaves today's as it is (`Incremental.keeps`, tests/test_publish_in_place.py).
+    sitemap = private_output(project.site) / "sitemap.xml"
+    today = f"<lastmod>{get_build_date()}</lastmod>"
+    stale = sitemap.read_text(encoding="utf-8").replace(today, "<lastmod>2001-01-01</lastmod>")
+    assert "2001-01-01" in stale
+    sitemap.unlink()
+    sitemap.write_text(stale, encoding="utf-8")
+    _step(built_copy, _edit_report, tmp_path / "clean-date")
+    assert today in sitemap.read_text(encoding="utf-8") and "2001-01-01" not in sitemap.read_text(encoding="utf-8")

@@ -255,3 +255,45 @@ def test_the_i18n_plugins_language_settings_are_read_once_and_restored(root: Pat
         assert plugin.all_languages == own["all_languages"], "read once in a run"
     assert {name: vars(reconfigure.ExtendedPlugin)[name] for name in names} == before
     assert plugin.all_languages == own["all_languages"][:-1]
+
+
+def test_an_incremental_run_leaves_todays_sitemap_as_it_is_and_writes_another_days_anew(tmp_path: Path) -> None:
+    """The sitemap lists every page with the build's date (0.4 s a run at N = 1,000). Each language pass of
+    mkdocs-static-i18n lists the languages built so far, so only the last pass builds it; an incremental
+    run that changed no navigation title leaves a sitemap of today's date as it is; a full run, a changed
+    navigation, another day's sitemap or none builds it, its gzipped copy made a new file first (MkDocs
+    opens the old one for writing, a hard link into the published site)."""
+    from types import SimpleNamespace
+
+    from mkdocs.utils import get_build_date
+
+    from digest.publish.incremental import Incremental, _sitemap_kept
+
+    site = tmp_path / "out"
+    site.mkdir()
+    built: list[str] = []
+    build_theme_template = _sitemap_kept(lambda name, *_: built.append(name))
+    plugin = Incremental(since=1, titles={}, templates=tmp_path / "templates")
+    i18n = SimpleNamespace(current_language="en", build_languages=["en", "zh", "zh-Hant"])
+    config = SimpleNamespace(site_dir=str(site), plugins={"digest-incremental": plugin, "i18n": i18n})
+    sitemap, packed = site / "sitemap.xml", site / "sitemap.xml.gz"
+
+    def run(name: str = "sitemap.xml") -> bool:
+        built.clear()
+        build_theme_template(name, None, None, config, None)
+        return built == [name]
+
+    assert not run() and run("404.html"), "not in the first pass; other theme templates in every pass"
+    i18n.current_language = "zh-Hant"
+    assert run(), "the last pass, no sitemap yet"
+    sitemap.write_text(f"<url><lastmod>{get_build_date()}</lastmod></url>", encoding="utf-8")
+    packed.write_bytes(b"old")
+    assert not run() and packed.exists(), "today's sitemap, nothing changed: left as it is"
+    plugin.redrawn = True
+    assert run() and not packed.exists(), "a navigation title changed: built, its old gzipped copy unlinked"
+    plugin.redrawn = False
+    sitemap.write_text("<url><lastmod>2001-01-01</lastmod></url>", encoding="utf-8")
+    assert run(), "another day's sitemap"
+    sitemap.write_text(f"<url><lastmod>{get_build_date()}</lastmod></url>", encoding="utf-8")
+    assert not run()
+    assert not Incremental(since=None, titles={}, templates=tmp_path / "t").keeps(str(sitemap)), "a full run"
