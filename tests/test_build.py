@@ -234,42 +234,38 @@ def test_glossary_pages_count_headings_and_front_lines(built_project: Path) -> N
     assert 'reports/xian-public-order-2023/">¶&#8239;highlight</a>' in front  # in the line under the title
 
 
+def kept_results(project_dir: Path, kind: str) -> int:
+    """How many results of a task the project's store keeps."""
+    import sqlite3
+
+    with sqlite3.connect(project_dir / "build" / "cache.sqlite") as db:
+        return int(db.execute("SELECT COUNT(*) FROM results WHERE kind = ?", (kind,)).fetchone()[0])
+
+
 def test_pieces_of_pages_not_rendered_again_are_kept(pipeline_copy: Path) -> None:
     """A theme page an edit does not touch is not rendered, but its paragraphs' rendered pieces stay in the
     store for the build that renders it again (`Pages.keep_fragments`): pruning them made every edit
     whose paragraph landed on another theme than the last one's render that theme's pieces anew."""
-    import sqlite3
-
-    def fragments() -> int:
-        with sqlite3.connect(pipeline_copy / "build" / "cache.sqlite") as db:
-            return int(db.execute("SELECT COUNT(*) FROM results WHERE kind = 'fragment'").fetchone()[0])
-
     project = Project(pipeline_copy)
     build(project, site=False)
-    before = fragments()
+    before = kept_results(pipeline_copy, "fragment")
     raw = sorted((pipeline_copy / "source_texts").glob("*.txt"))[0]
     raw.write_bytes(raw.read_bytes() + "新增一段。\n".encode())
     outcome = build(project, site=False)
     rendered = {p for p in outcome.pages.written if p.startswith("themes/")}
     assert len(rendered) < len(list((pipeline_copy / "build" / "pages" / "themes").glob("*.md"))) - 3
-    assert fragments() >= before > 0
+    assert kept_results(pipeline_copy, "fragment") >= before > 0
 
 
 def test_term_matches_of_texts_not_edited_are_kept(pipeline_copy: Path) -> None:
     """An edited report is matched text by text, its unchanged texts' matches taken from the store; every
     report's are kept by name on each build (named once per report in a long-lived process), so an edit
     prunes none of them and the next edit of another report finds its texts' matches."""
-    import sqlite3
-
-    def matches() -> int:
-        with sqlite3.connect(pipeline_copy / "build" / "cache.sqlite") as db:
-            return int(db.execute("SELECT COUNT(*) FROM results WHERE kind = 'text-matches'").fetchone()[0])
-
     project = Project(pipeline_copy)
     build(project, site=False)
-    before = matches()
+    before = kept_results(pipeline_copy, "text-matches")
     for raw in sorted((pipeline_copy / "source_texts").glob("*.txt"))[:2]:  # one edit, then another report's
         raw.write_bytes(raw.read_bytes() + "新增一段：派出所主防。\n".encode())
         outcome = build(project, site=False)
         assert outcome.processed == 1
-    assert matches() >= before > 100
+    assert kept_results(pipeline_copy, "text-matches") >= before > 100
