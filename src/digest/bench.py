@@ -195,8 +195,8 @@ def measure(project_dir: Path) -> dict[str, Any]:
         if due:  # after the browser is told, as `digest serve` does: not what the reader waits for
             collect_all()
     gc.unfreeze()  # the rest measures as before, `digest build` does not settle
-    (first_preview_seconds, _, _), (preview_seconds, preview_visible, preview) = previews
-    preview_visible = preview_visible and previews[0][1]
+    (first_preview_seconds, first_visible, _), (preview_seconds, preview_visible, preview) = previews
+    preview_visible = preview_visible and first_visible
     # Three edits, each appending a sentence to a different report (a real one first, then two generated
     # ones), each followed by a rebuild of our stages; the median is the figure, all three are kept.
     edits = []

@@ -85,6 +85,12 @@ def on_template_context(context: dict[str, Any], template_name: str, config: Any
     return context
 
 
+def last_language_pass(i18n: Any) -> bool:
+    """Whether mkdocs-static-i18n is building its last language: what a pass leaves at the site's root
+    (the 404 page, the sitemap) stays only from that one."""
+    return bool(i18n.current_language == list(i18n.build_languages)[-1])
+
+
 def on_post_build(config: Any, **_: Any) -> None:
     i18n = config.plugins.get("i18n")
     if i18n is None:
@@ -101,7 +107,7 @@ def on_post_build(config: Any, **_: Any) -> None:
     else:
         (site / language).mkdir(parents=True, exist_ok=True)
         _copy_anew(page, site / language / "404.html")
-    if language == list(i18n.build_languages)[-1] and stash.exists():
+    if last_language_pass(i18n) and stash.exists():
         os.replace(stash, page)
 
 

@@ -40,6 +40,7 @@ from mkdocs.structure.files import File, Files
 
 from digest.inputs import file_bytes, files_under
 from digest.memo import fingerprint
+from digest.publish.hooks import last_language_pass
 
 PACKAGES = ("mkdocs", "mkdocs-material", "mkdocs-static-i18n", "markdown", "pymdown-extensions", "jinja2")
 Titles = dict[str, list[list[str]]]
@@ -218,7 +219,7 @@ def _sitemap_kept(build_template: Callable[..., None]) -> Callable[..., None]:
     def build_theme_template(template_name: str, env: Any, files: Any, config: Any, nav: Any) -> None:
         if template_name == "sitemap.xml":
             i18n = config.plugins.get("i18n")
-            if i18n is not None and i18n.current_language != list(i18n.build_languages)[-1]:
+            if i18n is not None and not last_language_pass(i18n):
                 return
             path = os.path.join(config.site_dir, template_name)
             plugin = config.plugins.get("digest-incremental")

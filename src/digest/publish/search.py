@@ -715,8 +715,9 @@ def language_files(
         redo, names = set(range(len(spans))), [""] * len(spans)
     made_by.counts["groups named"] = made_by.counts.get("groups named", 0) + len(redo)
     where = f"{lang}/{slots}"
-    made = made_by.map(memo, chunk_group, [(_chunk_input(layout, spans[g], texts, where),) for g in sorted(redo)])
-    for g, (name, value) in zip(sorted(redo), made, strict=True):
+    order = sorted(redo)
+    made = made_by.map(memo, chunk_group, [(_chunk_input(layout, spans[g], texts, where),) for g in order])
+    for g, (name, value) in zip(order, made, strict=True):
         names[g] = name
         if value is None:
             continue
