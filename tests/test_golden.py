@@ -13,6 +13,10 @@ import os
 import shutil
 from pathlib import Path
 
+import pytest
+
+import digest.build
+import digest.site.kinds.glossary
 from digest.build import build
 from digest.project import Project
 
@@ -34,15 +38,24 @@ def generated(folder: Path) -> dict[str, bytes]:
     }
 
 
-def test_tiny_site_pages_match_the_golden_copy(tmp_path: Path) -> None:
+def tiny_project(tmp_path: Path) -> Path:
     work = tmp_path / "tiny"
     shutil.copytree(TINY, work, ignore=shutil.ignore_patterns("expected"))
     for name in SHARED:
         shutil.copytree(ROOT / name, work / name)
     shutil.copy(ROOT / "mkdocs.yml", work / "mkdocs.yml")
+    return work
+
+
+@pytest.mark.parametrize("forked", [False, True], ids=["one process", "forked workers"])
+def test_tiny_site_pages_match_the_golden_copy(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, forked: bool) -> None:
+    """Also with every page rendered in worker processes (`Memo.outputs` forks from 64 pages to render)."""
+    if forked:
+        monkeypatch.setattr(digest.build, "RENDER_PARALLEL_FROM", 1)
+    work = tiny_project(tmp_path)
     build(Project(work), site=False)
     pages = generated(work / "build" / "pages")
-    if os.environ.get("DIGEST_REGENERATE_GOLDEN"):
+    if os.environ.get("DIGEST_REGENERATE_GOLDEN") and not forked:
         shutil.rmtree(EXPECTED, ignore_errors=True)
         for rel, data in pages.items():
             (EXPECTED / rel).parent.mkdir(parents=True, exist_ok=True)
@@ -51,3 +64,19 @@ def test_tiny_site_pages_match_the_golden_copy(tmp_path: Path) -> None:
     assert sorted(pages) == sorted(expected)
     for rel, data in expected.items():
         assert pages[rel].decode() == data.decode(), rel
+
+
+@pytest.mark.parametrize(("listed", "more"), [(1, 1), (2, 0)])
+def test_an_entry_page_lists_so_many_occurrences_a_region_and_counts_the_rest(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, listed: int, more: int
+) -> None:
+    """派出所 stands twice in one paragraph of the tiny site: with room for one, the second is counted."""
+    monkeypatch.setattr(digest.site.kinds.glossary, "MAX_PER_REGION", listed)
+    work = tiny_project(tmp_path)
+    build(Project(work), site=False)
+    for lang in ("en", "zh", "zh-Hant"):
+        page = (work / "build" / "pages" / "glossary" / f"police-station.{lang}.md").read_text()
+        occurrences = page.split("{ #concordance }")[1]
+        assert occurrences.count("<li ") == listed, lang
+        notes = occurrences.split('<p class="note">')[1:]
+        assert [note.split("</p>")[0].count(str(more)) for note in notes] == ([1] if more else []), lang

@@ -5,6 +5,7 @@ Each task below appends its input to a list, so a test sees exactly which calls 
 
 from __future__ import annotations
 
+import functools
 import os
 import pickle
 import shutil
@@ -19,6 +20,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 import digest.memo as memo_module
+from digest.errors import DigestError, Problem
 from digest.memo import Hashed, Memo, Output, fingerprint, fingerprints, hashed, task
 
 ran: list[object] = []
@@ -364,6 +366,74 @@ def test_outputs_are_recorded_per_folder(tmp_path: Path) -> None:
     assert (list(files), current, list(other)) == ([], ["a.md"], ["a.md"])
 
 
+@task("test-piece")
+def piece(text: str) -> str:
+    return f"<{text}>"
+
+
+def _pieced_plan(memo: Memo, pages: int) -> dict[str, Output]:
+    """Pages each made of three pieces that are memo results; the page says which process made it."""
+
+    def produce(number: int) -> str:
+        return "".join(memo.call(piece, f"p{number}-{part}").value for part in range(3)) + f" {os.getpid()}"
+
+    return {f"p{number}.md": Output((number,), functools.partial(produce, number)) for number in range(pages)}
+
+
+def test_outputs_produced_in_forked_workers_hand_their_results_back(tmp_path: Path) -> None:
+    """With `parallel_from`, files are produced in forked workers: the same files, and the pieces the workers
+    made are stored, counted and kept by pruning in the parent, as if it had made them; a piece a worker
+    only looked up is kept too. The parent's open transaction survives the workers (they never close the
+    connection they inherit)."""
+    path = tmp_path / "cache.sqlite"
+    earlier = Memo(path)
+    earlier.call(piece, "p1-0")  # an earlier build's: only a worker asks for it
+    earlier.commit()
+    earlier.close()
+    memo = Memo(path)
+    memo.call(piece, "p0-0")  # made before the fork, not committed yet: a worker finds it in memory
+    files, current = memo.outputs(tmp_path / "pages", _pieced_plan(memo, 12), parallel_from=4)
+    assert current == [] and sorted(files) == sorted(f"p{n}.md" for n in range(12))
+    assert str(os.getpid()) not in {data.decode().split()[-1] for data in files.values()}  # made in workers
+    assert {path: data.decode().rsplit(" ", 1)[0] for path, data in files.items()} == {
+        f"p{n}.md": "".join(f"<p{n}-{part}>" for part in range(3)) for n in range(12)
+    }
+    assert memo.ran[piece.name] == 1 + 12 * 3 - 2  # neither piece found in memory was made again
+    memo.prune()
+    memo.commit()
+    memo.close()
+    pieces = {f"p{n}-{part}" for n in range(12) for part in range(3)}
+    assert {name for kind, name in stored(path) if kind == piece.name} == {fingerprint(piece.name, p) for p in pieces}
+    memo_module._REMEMBERED.clear()
+    again = Memo(path)
+    assert [again.call(piece, p).value for p in sorted(pieces)] == [f"<{p}>" for p in sorted(pieces)]
+    assert again.ran == {}
+    again.close()
+
+
+def test_an_error_in_a_forked_worker_reaches_the_build_whole(tmp_path: Path) -> None:
+    """A template mistake met in a worker is the same one-line error as in one process."""
+
+    def broken() -> str:
+        raise DigestError(Problem("templates/page.md.j2", "template uses an undefined value: 'x'", line=3))
+
+    memo = Memo(tmp_path / "cache.sqlite")
+    plan = {**_pieced_plan(memo, 8), "p3.md": Output(None, broken)}
+    with pytest.raises(DigestError) as raised:
+        memo.outputs(tmp_path / "pages", plan, parallel_from=4)
+    assert [str(problem) for problem in raised.value.problems] == [
+        "templates/page.md.j2:3: error: template uses an undefined value: 'x'"
+    ]
+    memo.close()
+
+
+def test_outputs_below_parallel_from_are_produced_here(tmp_path: Path) -> None:
+    memo = Memo(tmp_path / "cache.sqlite")
+    files, _ = memo.outputs(tmp_path / "pages", _pieced_plan(memo, 3), parallel_from=4)
+    assert {data.decode().split()[-1] for data in files.values()} == {str(os.getpid())}
+    memo.close()
+
+
 # --- the end of a build -------------------------------------------------------------------------------------
 
 
@@ -516,6 +586,7 @@ def test_shared_parts_hashed_once_give_the_same_key(shared: list[object], last: 
 
 
 SAMPLES = """
+from digest.errors import DigestError, Problem
 from digest.memo import Hashed
 from digest.slice.themes import Theme
 SAMPLES = [

@@ -229,9 +229,15 @@ class Rendered:
     normalized_current: list[str]
 
 
+RENDER_PARALLEL_FROM = 64  # pages to render from which they are rendered on every core
+
+
 def render(project: Project, model: SiteModel, index: SiteIndex) -> Rendered:
-    pages, current = model.memo.outputs(project.pages, plan(model, index))
-    normalized, normalized_current = model.memo.outputs(project.normalized, normalized_files(project, model.corpus))
+    memo = model.memo
+    pages, current = memo.outputs(project.pages, plan(model, index), RENDER_PARALLEL_FROM)
+    normalized, normalized_current = memo.outputs(
+        project.normalized, normalized_files(project, model.corpus), RENDER_PARALLEL_FROM
+    )
     return Rendered(pages, current, normalized, normalized_current)
 
 

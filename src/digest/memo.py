@@ -28,9 +28,11 @@ import functools
 import gc
 import hashlib
 import importlib
+import multiprocessing
 import os
 import pickle
 import sqlite3
+import threading
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
@@ -212,6 +214,7 @@ class Memo:
         self._outputs: dict[str, str] = {}
         self.memory = _REMEMBERED.setdefault(path.resolve() if path else None, {})
         self.db: sqlite3.Connection | None = None
+        self._handed_back: list[tuple[str, str, Any]] | None = None  # in a forked worker: results made there
         if path is None:
             return
         path.parent.mkdir(parents=True, exist_ok=True)
@@ -338,6 +341,8 @@ class Memo:
         if job.kept == "process" and len(remembered) >= PROCESS_KEPT:
             remembered.clear()
         remembered[name] = value
+        if job.kept == "disk" and self._handed_back is not None:
+            self._handed_back.append((job.name, name, value))
         if job.kept == "disk" and self.db is not None:
             row = (job.name, name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             self._sql(lambda db: db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", row), None)
@@ -359,14 +364,17 @@ class Memo:
 
     # --- outputs on disk --------------------------------------------------------------------------------
 
-    def outputs(self, folder: Path, planned: Mapping[str, Output]) -> tuple[dict[str, bytes], list[str]]:
+    def outputs(
+        self, folder: Path, planned: Mapping[str, Output], parallel_from: int | None = None
+    ) -> tuple[dict[str, bytes], list[str]]:
         """The files of `planned` to write (produced now) and those already in `folder` as they would be
-        produced (neither read nor produced). The keys are recorded for `commit`."""
+        produced (neither read nor produced). The keys are recorded for `commit`. With `parallel_from`, that
+        many files to produce or more are produced on every core (`_produce_forked`)."""
         if self._written is None:
             self._written = (
                 self._sql(lambda db: dict(db.execute("SELECT path, name FROM written")), {}) if self.db else {}
             )
-        produced: dict[str, bytes] = {}
+        todo: list[str] = []
         current: list[str] = []
         for path, output in planned.items():
             recorded = f"{folder.name}/{path}"
@@ -374,11 +382,36 @@ class Memo:
             if name and self._written.get(recorded) == name and (folder / path).is_file():
                 current.append(path)
             else:
-                content = output.produce()
-                produced[path] = content.encode("utf-8") if isinstance(content, str) else content
+                todo.append(path)
             if name:
                 self._outputs[recorded] = name
-        return produced, current
+        if parallel_from is not None and len(todo) >= parallel_from and _can_fork():
+            made = self._produce_forked(planned, todo)
+            return {path: made[path] for path in todo}, current
+        return {path: _encoded(planned[path].produce()) for path in todo}, current
+
+    def _produce_forked(self, planned: Mapping[str, Output], todo: list[str]) -> dict[str, bytes]:
+        """Produce files in worker processes forked from this one, so each starts with everything the
+        build has gathered (nothing is pickled to them but paths). A worker has no store: what it does not
+        find in this process's memory it computes, and hands the results back with the names it asked
+        for, which are kept and counted here as if this process had made them."""
+        global _FORKED_WORK
+        made: dict[str, bytes] = {}
+        pieces = [todo[start : start + 4] for start in range(0, len(todo), 4)]
+        _FORKED_WORK = (self, planned)
+        try:
+            with multiprocessing.get_context("fork").Pool(os.cpu_count(), initializer=_enter_worker) as pool:
+                for files, results, used, ran in pool.imap_unordered(_produce_piece, pieces):
+                    made.update(files)
+                    for kind, name, value in results:
+                        self._put(Task(kind, _plain, "disk"), name, value)
+                    for kind, names in used.items():
+                        self.used.setdefault(kind, set()).update(names)
+                    for kind, count in ran.items():
+                        self.ran[kind] = self.ran.get(kind, 0) + count
+        finally:
+            _FORKED_WORK = None
+        return made
 
     # --- the end of a build -----------------------------------------------------------------------------
 
@@ -406,3 +439,42 @@ class Memo:
     def close(self) -> None:
         if self.db is not None:
             self.db.close()
+
+
+def _encoded(content: bytes | str) -> bytes:
+    return content.encode("utf-8") if isinstance(content, str) else content
+
+
+def _can_fork() -> bool:
+    """Forking is safe from a process with one thread only (another thread may hold a lock the worker
+    would wait on for ever: `digest serve` rebuilds in one process, one file after another), and where
+    the platform forks."""
+    return (
+        (os.cpu_count() or 1) > 1
+        and threading.active_count() == 1
+        and "fork" in multiprocessing.get_all_start_methods()
+    )
+
+
+_FORKED_WORK: tuple[Memo, Mapping[str, Output]] | None = None
+_INHERITED: list[sqlite3.Connection] = []
+
+
+def _enter_worker() -> None:
+    """In a forked worker: the parent's connection to the store is never used, nor closed (closing would
+    roll back the parent's open transaction in the file), and results are handed back, not stored."""
+    assert _FORKED_WORK is not None
+    memo = _FORKED_WORK[0]
+    if memo.db is not None:
+        _INHERITED.append(memo.db)
+    memo.db = None
+
+
+def _produce_piece(
+    paths: list[str],
+) -> tuple[list[tuple[str, bytes]], list[tuple[str, str, Any]], dict[str, set[str]], dict[str, int]]:
+    assert _FORKED_WORK is not None
+    memo, planned = _FORKED_WORK
+    memo.used, memo.ran, memo._handed_back = {}, {}, []
+    files = [(path, _encoded(planned[path].produce())) for path in paths]
+    return files, memo._handed_back, memo.used, memo.ran

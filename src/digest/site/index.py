@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import functools
 from collections import defaultdict
+from collections.abc import Iterable
 from typing import Any
 
 from digest.glossary.entries import Entry
@@ -35,6 +36,7 @@ class SiteIndex:
         self._labels: dict[str, dict[str, str]] = {}
         self._located: dict[str, dict[str, tuple[Section, Paragraph]]] = {}
         self._occurrences: dict[str, list[Occurrence]] = {}
+        self._in_report: dict[str, dict[str, list[Occurrence]]] = {}
 
     @functools.cached_property
     def matcher(self) -> TermMatcher:
@@ -84,24 +86,33 @@ class SiteIndex:
         ("front:<n>"), then each section's heading (no paragraph) and its paragraphs' lead-ins and texts."""
         found = self._occurrences.get(entry_id)
         if found is None:
-            found = self._occurrences[entry_id] = []
-            for report in self.reports:
-                if entry_id not in self.digests[report.id].used:
-                    continue
-                matches = self.matches(report.id)
-                for index, line in enumerate(report.outline.front):
-                    hit = any(m.entry == entry_id for m in matches.get((f"front:{index}", ""), ()))
-                    if hit and line.kind != "separator":
-                        found.append((report, None, None, f"front:{index}"))
-                for section in report.outline.sections:
-                    if section.heading and any(
-                        m.entry == entry_id for m in matches.get((f"heading:{section.id}", ""), ())
-                    ):
-                        found.append((report, section, None, "heading"))
-                    for paragraph in section.paragraphs:
-                        for part in ("lead", "text"):
-                            if any(m.entry == entry_id for m in matches[(paragraph.id, part)]):
-                                found.append((report, section, paragraph, part))
+            found = self._occurrences[entry_id] = [
+                occurrence
+                for report in self.reports
+                if entry_id in self.digests[report.id].used
+                for occurrence in self._found_in(report).get(entry_id, ())
+            ]
+        return found
+
+    def _found_in(self, report: SlicedReport) -> dict[str, list[Occurrence]]:
+        """Each entry's occurrences in one report, from one pass over its matches (a pass per entry and
+        report walked every paragraph of the corpus once for each of hundreds of entries)."""
+        found = self._in_report.get(report.id)
+        if found is None:
+            found = self._in_report[report.id] = defaultdict(list)
+            matches = self.matches(report.id)
+            for index, line in enumerate(report.outline.front):
+                if line.kind != "separator":
+                    for entry_id in _entries(matches.get((f"front:{index}", ""), ())):
+                        found[entry_id].append((report, None, None, f"front:{index}"))
+            for section in report.outline.sections:
+                if section.heading:
+                    for entry_id in _entries(matches.get((f"heading:{section.id}", ""), ())):
+                        found[entry_id].append((report, section, None, "heading"))
+                for paragraph in section.paragraphs:
+                    for part in ("lead", "text"):
+                        for entry_id in _entries(matches[(paragraph.id, part)]):
+                            found[entry_id].append((report, section, paragraph, part))
         return found
 
     @functools.cached_property
@@ -151,3 +162,8 @@ class SiteIndex:
             source = self.corpus.reports[rid].normalized.source
             found.append((rid, pid, self.labels(rid).get(pid), source.title, source.region))
         return found
+
+
+def _entries(matches: Iterable[TermMatch]) -> list[str]:
+    """The entries matched in one text, each once, in order."""
+    return list(dict.fromkeys(match.entry for match in matches))

@@ -63,13 +63,19 @@ def concordance(pages: Pages, entry: Entry) -> list[RegionHits]:
     lead-ins, section headings and the highlight lines under a report's title."""
     index, lang = pages.index, pages.lang
     groups: dict[str, list[Hit]] = defaultdict(list)
+    more: dict[str, int] = defaultdict(int)
     for report, section, paragraph, part in index.occurrences(entry.id):
         anchor, label, source, place = occurrence_place(index, report, section, paragraph, part)
         text = source[lang.script]
-        for match in index.matches(report.id)[place]:
-            if match.entry != entry.id or len(text) != len(source["zh-Hans"]):
-                continue
-            groups[report.normalized.source.region.name(lang.text)].append(
+        if len(text) != len(source["zh-Hans"]):
+            continue
+        found = [match for match in index.matches(report.id)[place] if match.entry == entry.id]
+        region = report.normalized.source.region.name(lang.text)
+        hits = groups[region]
+        room = max(0, MAX_PER_REGION - len(hits))
+        more[region] += max(0, len(found) - room)
+        for match in found[:room]:
+            hits.append(
                 Hit(
                     report,
                     anchor,
@@ -82,10 +88,7 @@ def concordance(pages: Pages, entry: Entry) -> list[RegionHits]:
                     section,
                 )
             )
-    return [
-        RegionHits(region, hits[:MAX_PER_REGION], max(0, len(hits) - MAX_PER_REGION))
-        for region, hits in sorted(groups.items())
-    ]
+    return [RegionHits(region, hits, more[region]) for region, hits in sorted(groups.items())]
 
 
 def pages(pages: Pages) -> Iterator[tuple[str, Output]]:
