@@ -11,18 +11,23 @@ incremental build on top of an incremental build. The theme's name comes last: i
 
 from __future__ import annotations
 
+import hashlib
 import re
 import shutil
 from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
+import pytest
 from mkdocs.utils import get_build_date
 
 from digest.bench import REGIONS, SIDECAR
 from digest.build import build, nav
 from digest.project import Project
+from digest.publish import mkdocs as mkdocs_module
 from digest.publish.incremental import private_output
 from digest.publish.mkdocs import run_mkdocs
+from digest.publish.search import _pages
 from digest.slice.gather import gather
 
 SENTENCE = "新增一段，用于检验增量重建。"
@@ -190,3 +195,27 @@ def test_each_edit_renders_what_it_changed_and_publishes_the_clean_site(built_pr
     sitemap.write_text(stale, encoding="utf-8")
     _step(built_copy, _edit_report, tmp_path / "clean-date")
     assert today in sitemap.read_text(encoding="utf-8") and "2001-01-01" not in sitemap.read_text(encoding="utf-8")
+
+
+def test_a_full_mkdocs_run_hands_the_index_every_page_as_it_renders_it(
+    built_project: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The index reads each page while MkDocs renders the rest (`EarlyReader`); what it read must be the
+    bytes MkDocs then writes, or each page would be parsed twice."""
+    project = Project(shutil.copytree(built_project, tmp_path / "project", symlinks=True))
+    seen: dict[str, Any] = {}
+    index = mkdocs_module.build_index
+
+    def spied(*args: Any, **kwargs: Any) -> Any:
+        seen.update(early=kwargs["early"], counts={})
+        return index(*args, **{**kwargs, "counts": seen["counts"]})
+
+    monkeypatch.setattr(mkdocs_module, "build_index", spied)
+    site = clean_mkdocs(project, tmp_path)
+    pages = dict(_pages(site))
+    assert sorted(seen["early"]) == sorted(pages)
+    assert all(
+        seen["early"][rel][0] == hashlib.blake2b(Path(path).read_bytes(), digest_size=20).hexdigest()
+        for rel, path in pages.items()
+    )
+    assert seen["counts"]["pages read early"] == len(pages) and "pages parsed" not in seen["counts"]

@@ -21,6 +21,7 @@ from digest.publish import search
 from digest.publish.search import (
     PLACES,
     SPREAD_FROM,
+    EarlyReader,
     blocks,
     build_index,
     chunk_entry,
@@ -83,10 +84,9 @@ def test_hash_is_fnv1a_over_utf16_code_units() -> None:
 
 
 def test_tokens_are_bigrams_and_words_at_positions() -> None:
-    positional, singles, length = tokens("派出所 gps定位")
-    assert positional == [("派出", 0), ("出所", 1), ("gps", 3), ("定位", 4)]
-    assert set(singles) == {"派", "出", "所", "定", "位"}
-    assert length == 6
+    positional, singles = tokens("派出所 gps定位，派出所。gps")
+    assert positional == {"派出": [0, 7], "出所": [1, 8], "gps": [3, 11], "定位": [4]}
+    assert singles == {"派", "出", "所", "定", "位"}
 
 
 def test_fold_table_maps_traditional_characters_only() -> None:
@@ -236,6 +236,26 @@ def test_a_clean_build_spread_over_every_core_writes_the_same_index(
     assert index_files(tmp_path / "spread" / "search") == index_files(one / "search")
 
 
+def test_pages_read_early_are_not_parsed_again_unless_their_file_differs(tmp_path: Path) -> None:
+    """What `EarlyReader` read while MkDocs rendered stands for a page whose file holds those bytes; a page
+    whose file differs from what was read is parsed from the file."""
+    site = tmp_path / "site"
+    many_pages(site, 10)
+    shutil.copytree(site, tmp_path / "clean")
+    reader = EarlyReader()
+    for rel, path in search._pages(site):
+        reader.written(rel, path)
+    early = reader.take()
+    page = site / "reports" / "r3" / "index.html"
+    page.write_text(page.read_text(encoding="utf-8").replace("两队一室", "一室两队"), encoding="utf-8")
+    shutil.copy(page, tmp_path / "clean" / "reports" / "r3" / "index.html")
+    build_index(tmp_path / "clean")
+    redone: dict[str, int] = {}
+    build_index(site, counts=redone, early=early)
+    assert (redone["pages read"], redone["pages read early"], redone["pages parsed"]) == (30, 29, 1)
+    assert index_files(site / "search") == index_files(tmp_path / "clean" / "search")
+
+
 def test_what_the_index_keeps_beside_the_store_damaged_costs_time_not_correctness(tmp_path: Path) -> None:
     site = indexed(tmp_path, "site", 20)
     kept = [p for p in (tmp_path / "cache.sqlite.search").rglob("*") if p.is_file()]
@@ -315,8 +335,8 @@ def test_a_new_text_moves_no_other_text_and_rewrites_only_the_shards_of_its_toke
     assert not moved, moved
     changed = {name for name, data in shards.items() if (zh / "t" / name).read_bytes() != data}
     meta = json.loads((zh / "meta.json").read_text())
-    positional, singles, _ = tokens("新增一段交所合一 new 报告200")
-    touched = {f"{fnv1a(token) % meta['shards']}.json" for token in [t for t, _ in positional] + list(singles)}
+    positional, singles = tokens("新增一段交所合一 new 报告200")
+    touched = {f"{fnv1a(token) % meta['shards']}.json" for token in [*positional, *singles]}
     assert changed and changed <= touched
     assert lookup(zh, "交所合一").first == [after[text]]
 

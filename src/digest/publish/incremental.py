@@ -125,6 +125,34 @@ def _language(config: Any) -> str:
     return str(getattr(i18n, "current_language", "")) if i18n is not None else ""
 
 
+class PagesWritten(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
+    """Tells `take` (a page's path in the site, and on disk) of each page MkDocs writes, soon after it is
+    written: MkDocs writes a page right after its `on_post_page`, so each page is told at the next page's
+    and the last ones at the end of the language's build. The search index reads the pages while MkDocs
+    renders the rest (a full run)."""
+
+    def __init__(self, site: Path, take: Callable[[str, str], None]) -> None:
+        super().__init__()
+        self.site = str(site)
+        self.take = take
+        self._rendered: list[str] = []
+
+    def _tell(self) -> None:
+        for path in self._rendered:
+            self.take(os.path.relpath(path, self.site).replace(os.sep, "/"), path)
+        self._rendered = []
+
+    @event_priority(-100)
+    def on_post_page(self, output: str, /, *, page: Any, config: Any) -> str:
+        self._tell()
+        self._rendered.append(page.file.abs_dest_path)
+        return output
+
+    @event_priority(100)
+    def on_post_build(self, *, config: Any) -> None:
+        self._tell()
+
+
 class Incremental(BasePlugin):  # type: ignore[type-arg,no-untyped-call]
     """Decides what MkDocs' `dirty` mode renders (`since` is None in a full build, which renders everything);
     records the navigation's titles for the next build and counts the pages written."""

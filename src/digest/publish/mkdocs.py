@@ -21,7 +21,7 @@ from typing import Any
 from digest.errors import DigestError, Problem, machine_fault
 from digest.inputs import files_under
 from digest.memo import Memo, gc_paused
-from digest.publish.search import build_index
+from digest.publish.search import EarlyReader, build_index
 
 
 @dataclass(frozen=True)
@@ -139,6 +139,7 @@ def run_mkdocs(
     from digest.publish.incremental import (
         Incremental,
         OutputState,
+        PagesWritten,
         compiled_templates,
         dirty_build,
         i18n_files,
@@ -155,6 +156,7 @@ def run_mkdocs(
     logger = logging.getLogger("mkdocs")
     logger.addHandler(collector)
     started = time.perf_counter()
+    reader = EarlyReader()
     try:
         with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()):
             overrides: dict[str, Any] = {"docs_dir": str(docs_dir), "site_dir": str(output), "strict": strict}
@@ -175,6 +177,8 @@ def run_mkdocs(
                 compiled_templates(site_dir),
             )
             config.plugins["digest-incremental"] = plugin
+            if search and not dirty:  # every page is rendered: the index reads them meanwhile, on the other core
+                config.plugins["digest-read-early"] = PagesWritten(output, reader.written)
             written: set[str] = set()  # every file MkDocs writes, by its path
             config.plugins.on_startup(command="build", dirty=dirty)
             try:
@@ -191,7 +195,7 @@ def run_mkdocs(
             # published files, linked), which the update rewrites only where it changes, through new files;
             # after a full run the folder is new, and starts from links to the published index.
             pages = {os.path.relpath(path, output).replace(os.sep, "/") for path in written} if dirty else None
-            build_index(output, memo, previous=site_dir, written=pages)
+            build_index(output, memo, previous=site_dir, written=pages, early=reader.take())
         keep_i18n_files(i18n_files(output))
         OutputState(now, since, plugin.titles).write(output)
         if timings is not None:
@@ -205,6 +209,7 @@ def run_mkdocs(
         ]
         raise DigestError(problems) from exc
     finally:
+        reader.close()
         logger.removeHandler(collector)
     indexed = time.perf_counter()
     try:

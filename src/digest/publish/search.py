@@ -59,7 +59,7 @@ import re
 import zlib
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Iterator, Sequence
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TypeVar
@@ -162,31 +162,40 @@ def fold_table(chars: Iterable[str]) -> dict[str, str]:
     return {a: b for a, b in zip(han, folded, strict=False) if len(b) == 1 and a != b}
 
 
-def tokens(folded: str) -> tuple[list[tuple[str, int]], dict[str, int], int]:
-    """Positional tokens (Han bigrams and Latin words), single-character counts, and the length in positions.
+def tokens(folded: str) -> tuple[dict[str, list[int]], set[str]]:
+    """Each positional token (Han bigrams and Latin words) with its positions, and the Han characters.
 
     Each Han character and each word takes a position; punctuation takes one more, so 两队。一室 is not
-    the phrase 两队一室, while spaces take none (a query's words may be typed apart).
+    the phrase 两队一室, while spaces take none (a query's words may be typed apart). It runs over every
+    character of the site's text in a clean build, hence the bigrams made by `map` and no `defaultdict`.
     """
-    positional: list[tuple[str, int]] = []
-    singles: dict[str, int] = defaultdict(int)
+    positional: dict[str, list[int]] = {}
+    singles: set[str] = set()
     position = 0
     end = 0
     for match in TOKEN.finditer(folded):
-        run = match.group()
-        if folded[end : match.start()].strip():  # punctuation between: a phrase does not run across it
+        start = match.start()
+        if start > end and not folded[end:start].isspace():  # punctuation between: a phrase stops there
             position += 1
+        run = match.group()
         end = match.end()
-        if HAN_CHAR.match(run):
-            for i, char in enumerate(run):
-                singles[char] += 1
-                if i + 1 < len(run):
-                    positional.append((run[i : i + 2], position + i))
+        if run[0] > "z":  # a Han run (TOKEN's other runs are [a-z0-9])
+            singles.update(run)
+            for at, pair in enumerate(map(str.__add__, run, run[1:]), position):
+                found = positional.get(pair)
+                if found is None:
+                    positional[pair] = [at]
+                else:
+                    found.append(at)
             position += len(run)
         else:
-            positional.append((run, position))
+            found = positional.get(run)
+            if found is None:
+                positional[run] = [position]
+            else:
+                found.append(position)
             position += 1
-    return positional, singles, position
+    return positional, singles
 
 
 def _classes(element: object) -> set[str]:
@@ -366,12 +375,9 @@ def chunk_files(entries: Entries) -> tuple[bytes, tuple[tuple[int, bytes], ...]]
 
 def _positions(positions: list[int]) -> str:
     """`,p1,d2,d3…`: the first position, then differences, in base 36."""
-    out = []
-    last = 0
-    for p in positions:
-        out.append(_b36(p - last))
-        last = p
-    return "," + ",".join(out)
+    if len(positions) == 1:
+        return "," + _b36(positions[0])
+    return "," + ",".join(map(_b36, map(int.__sub__, positions, [0, *positions[:-1]])))
 
 
 def group_postings(shards: int, texts: tuple[tuple[int, str], ...]) -> tuple[tuple[str, ...], str, str]:
@@ -388,17 +394,15 @@ def group_postings(shards: int, texts: tuple[tuple[int, str], ...]) -> tuple[tup
     last: dict[str, int] = {}
     rest: dict[str, list[str]] = {}
     for text_id, text in texts:
-        positional, singles, _length = tokens(text.lower().translate(table))
-        grouped: dict[str, list[int]] = defaultdict(list)
-        for token, position in positional:
-            grouped[token].append(position)
-        found = [(token, _positions(at)) for token, at in grouped.items()] + [(char, "") for char in singles]
-        for token, positions in found:
-            if token in first:
-                rest[token].append(";" + _b36(text_id - last[token]) + positions)
-            else:
+        positional, singles = tokens(text.lower().translate(table))
+        entries = [(token, _positions(at)) for token, at in positional.items()]
+        for token, positions in itertools.chain(entries, zip(singles, itertools.repeat(""))):
+            previous = last.get(token)
+            if previous is None:
                 first[token] = text_id
                 rest[token] = [positions]
+            else:
+                rest[token].append(";" + _b36(text_id - previous) + positions)
             last[token] = text_id
     parts: list[list[str]] = [[] for _ in range(shards)]
     for token in sorted(first):
@@ -842,18 +846,82 @@ def _read_page(rel: str, path: str) -> PageText | None:
         return page_text(rel, handle.read())
 
 
+def _page_digest(data: bytes) -> str:
+    return hashlib.blake2b(data, digest_size=20).hexdigest()
+
+
+Early = dict[str, tuple[str, PageText | None]]  # page → the hash of the bytes read and what they hold
+
+
+def _read_pages(pages: list[tuple[str, str]]) -> list[tuple[str, str, PageText | None]]:
+    found = []
+    for rel, path in pages:
+        with open(path, "rb") as handle:
+            data = handle.read()
+        found.append((rel, _page_digest(data), page_text(rel, data)))
+    return found
+
+
+class EarlyReader:
+    """Pages read for the index while MkDocs renders the others. MkDocs renders on one core, so in a full
+    build the pages are read as MkDocs writes them (`written`, given each page's path once it is on
+    disk), one batch at a time in one worker process, and when MkDocs is done most pages are read: the
+    rest are read on every core (`take`). Only paths go to the workers. A page read early is used only if
+    its file still holds the bytes that were read (`build_index` compares their hash)."""
+
+    BATCH = 16  # pages sent to a worker at once
+
+    def __init__(self) -> None:
+        self._pool: ProcessPoolExecutor | None = None
+        self._waiting: list[list[tuple[str, str]]] = []  # batches not sent yet
+        self._sent: list[Future[list[tuple[str, str, PageText | None]]]] = []
+
+    def written(self, rel: str, path: str) -> None:
+        if not self._waiting or len(self._waiting[-1]) >= self.BATCH:
+            self._waiting.append([])
+        self._waiting[-1].append((rel, path))
+        if not self._sent or self._sent[-1].done():  # one batch at a time: MkDocs keeps the other core
+            self._send(1)
+
+    def _send(self, batches: int) -> None:
+        with _main_left_out():  # workers are started as batches are sent
+            if self._pool is None:
+                cores = os.cpu_count() or 1
+                self._pool = ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("spawn"))
+            while self._waiting and batches > 0:
+                self._sent.append(self._pool.submit(_read_pages, self._waiting.pop(0)))
+                batches -= 1
+
+    def take(self) -> Early:
+        """Every page given, read (those left, on every core now), and the workers stopped."""
+        try:
+            self._send(len(self._waiting))
+            return {rel: (digest, page) for future in self._sent for rel, digest, page in future.result()}
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        self._sent, self._waiting = [], []
+        if self._pool is not None:
+            self._pool.shutdown(cancel_futures=True)
+            self._pool = None
+
+
 Reading = tuple[PageText | None, PageText | None]  # a page as kept and as read now (None: no page)
 
 
 def _page_texts(
-    cache: PageCache, site: Path, written: set[str] | None, counts: dict[str, int]
+    cache: PageCache, site: Path, written: set[str] | None, counts: dict[str, int], early: Early | None = None
 ) -> tuple[list[PageText | None], list[Reading]]:
     """Every page's blocks, from `cache` for the pages whose files are the same as when last seen (device,
     inode, size, time), or whose bytes are; a page in `written` (pages the publisher wrote in this build)
-    is read and hashed whatever its file says. `counts` receives the pages read and parsed. Also, for each
-    page whose reading differs from the one kept and each page kept but gone, both readings."""
+    is read and hashed whatever its file says; a page in `early` whose bytes are the ones read there is
+    not parsed again. `counts` receives the pages read, read early and parsed. Also, for each page whose
+    reading differs from the one kept and each page kept but gone, both readings."""
     out: list[PageText | None] = []
     parse: dict[int, tuple[str, str, tuple[int, int, int, int], str, PageText | None]] = {}
+    changes: list[Reading] = []
+    early = early or {}
     for rel, path in _pages(site):
         st = os.stat(path)
         seen = (st.st_dev, st.st_ino, st.st_size, st.st_mtime_ns)
@@ -862,15 +930,23 @@ def _page_texts(
             out.append(known[2])
             continue
         with open(path, "rb") as handle:
-            digest = hashlib.blake2b(handle.read(), digest_size=20).hexdigest()
+            digest = _page_digest(handle.read())
         counts["pages read"] = counts.get("pages read", 0) + 1
+        before = known[2] if known is not None else None
         if known is not None and known[1] == digest:
-            cache.put(rel, (seen, digest, known[2]))
-            out.append(known[2])
+            cache.put(rel, (seen, digest, before))
+            out.append(before)
+        elif rel in early and early[rel][0] == digest:
+            counts["pages read early"] = counts.get("pages read early", 0) + 1
+            found = early[rel][1]
+            cache.put(rel, (seen, digest, found))
+            out.append(found)
+            if found != before:
+                changes.append((before, found))
         else:
-            parse[len(out)] = (rel, path, seen, digest, known[2] if known is not None else None)
+            parse[len(out)] = (rel, path, seen, digest, before)
             out.append(None)
-    changes: list[Reading] = [(entry[2], None) for _rel, entry in cache.unseen() if entry[2] is not None]
+    changes += [(entry[2], None) for _rel, entry in cache.unseen() if entry[2] is not None]
     if parse:
         counts["pages parsed"] = counts.get("pages parsed", 0) + len(parse)
         parsed = _spread(_read_page, [(rel, path) for rel, path, *_ in parse.values()])
@@ -889,6 +965,7 @@ def build_index(
     previous: Path | None = None,
     written: set[str] | None = None,
     counts: dict[str, int] | None = None,
+    early: Early | None = None,
 ) -> dict[str, dict[str, int]]:
     """Index the built site in place: `site/search/<lang>/`, writing only the files whose bytes change and
     removing those no longer made. Returns per language what it holds.
@@ -900,14 +977,14 @@ def build_index(
     built afresh starts from hard links to its index files, so only the files that change are written
     (a changed file is replaced, never written through a link, so the previous site stays as it was).
     `counts` receives what was redone: pages read and parsed, groups of texts cut, shards joined or
-    patched."""
+    patched. `early`: pages read while the publisher was still at work (`EarlyReader`)."""
     memo = memo or Memo(None)
     counts = counts if counts is not None else {}
     if previous is not None and not (site / "search").exists():
         _link_tree(previous / "search", site / "search")
     made_by = _Made(memo, site / "search", counts)
     pages = PageCache(made_by.store)
-    found, changes = _page_texts(pages, site, written, counts)
+    found, changes = _page_texts(pages, site, written, counts, early)
     languages = collect(found)
     touched: dict[str, set[str]] | None = None
     if made_by.finished and pages.complete:  # the last build's pages and groups: an update redoes only what moved
