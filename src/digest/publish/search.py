@@ -664,6 +664,7 @@ def _postings(
         return every[g]
 
     files: dict[int, bytes | None] = {}
+    join: list[int] = []  # shards joined from every group's part (a clean build: all of them)
     for k in range(shards):
         window = slice(k * DIGEST, (k + 1) * DIGEST)
         changed = [g for g in cut if g >= len(kept.groups) or kept.groups[g][2][window] != cut[g][1][window]]
@@ -678,8 +679,10 @@ def _postings(
                 files[k] = patch_shard(path.read_bytes(), pieces)
                 kept.count("shards patched", 1)
                 continue
-        files[k] = shard_file(tuple(parts(g)[k] for g in range(len(ids))))
-        kept.count("shards joined", 1)
+        join.append(k)
+    joined = _spread(shard_file, [(tuple(parts(g)[k] for g in range(len(ids))),) for k in join])
+    files.update(zip(join, joined, strict=True))
+    kept.count("shards joined", len(join))
     for g, made in cut.items():
         kept.keep_parts(g, keys[g], made[0])
     return files, fold
