@@ -16,6 +16,8 @@ computes a key: stages and page builders declare what they read by what they pas
   which is all that `kept="process"` tasks (Jinja environments) use.
 - Outputs on disk (the generated pages) are recorded with the key they were produced from; one whose key
   changed, or whose file is gone, is produced again (`Memo.outputs`).
+  Many files to produce are produced in processes forked from the build, which hand back the results
+  they computed; the build keeps them as its own.
 - Writes wait for `commit`: a build that fails midway leaves the store as the last good build left it;
   `prune` drops the results of each task that this build did not ask for, so the store stays the size of
   the current inputs. A damaged store is discarded: it only ever costs time.
@@ -293,7 +295,7 @@ class Memo:
         for piece, values in zip(pieces, results, strict=True):
             for index, value in zip(piece, values, strict=True):
                 found[names[index]] = value
-                self._put(job, names[index], job.slim(value) if job.slim else value)
+                self._put(job.name, job.kept, names[index], job.slim(value) if job.slim else value)
             done += len(piece)
             self.ran[job.name] = self.ran.get(job.name, 0) + len(piece)
             if progress:
@@ -336,15 +338,15 @@ class Memo:
 
         return self._sql(load, {})
 
-    def _put(self, job: Task[Any], name: str, value: Any) -> None:
-        remembered = self.memory.setdefault(job.name, {})
-        if job.kept == "process" and len(remembered) >= PROCESS_KEPT:
+    def _put(self, kind: str, kept: Literal["disk", "process"], name: str, value: Any) -> None:
+        remembered = self.memory.setdefault(kind, {})
+        if kept == "process" and len(remembered) >= PROCESS_KEPT:
             remembered.clear()
         remembered[name] = value
-        if job.kept == "disk" and self._handed_back is not None:
-            self._handed_back.append((job.name, name, value))
-        if job.kept == "disk" and self.db is not None:
-            row = (job.name, name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        if kept == "disk" and self._handed_back is not None:
+            self._handed_back.append((kind, name, value))
+        if kept == "disk" and self.db is not None:
+            row = (kind, name, pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
             self._sql(lambda db: db.execute("INSERT OR REPLACE INTO results VALUES (?, ?, ?)", row), None)
 
     def _sql(self, run: Callable[[sqlite3.Connection], T], otherwise: T) -> T:
@@ -404,7 +406,7 @@ class Memo:
                 for files, results, used, ran in pool.imap_unordered(_produce_piece, pieces):
                     made.update(files)
                     for kind, name, value in results:
-                        self._put(Task(kind, _plain, "disk"), name, value)
+                        self._put(kind, "disk", name, value)
                     for kind, names in used.items():
                         self.used.setdefault(kind, set()).update(names)
                     for kind, count in ran.items():
