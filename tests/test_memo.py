@@ -9,6 +9,7 @@ import functools
 import os
 import pickle
 import shutil
+import signal
 import sqlite3
 import subprocess
 import sys
@@ -424,6 +425,37 @@ def test_an_error_in_a_forked_worker_reaches_the_build_whole(tmp_path: Path) -> 
     assert [str(problem) for problem in raised.value.problems] == [
         "templates/page.md.j2:3: error: template uses an undefined value: 'x'"
     ]
+    memo.close()
+
+
+def _large_page(number: int) -> str:
+    return "字" * 2_000_000 + str(number)
+
+
+def test_an_error_while_another_worker_sends_its_pages_ends_the_build(tmp_path: Path) -> None:
+    """Pages of 6 MB, so that a worker is often still sending its pages when another worker's error reaches
+    the build: the build must end with that error, every time. A `multiprocessing.Pool` killed its workers
+    there, and one killed while sending held the results' lock: the build hung for ever (once in about 45
+    tries here, and in a CI run on a template error), which the alarm turns into a failure."""
+
+    def broken() -> str:
+        raise DigestError(Problem("templates/page.md.j2", "template uses an undefined value: 'x'", line=3))
+
+    def hung(signum: int, frame: object) -> None:
+        raise TimeoutError("the build hung after an error in a worker")
+
+    memo = Memo(tmp_path / "cache.sqlite")
+    before = signal.signal(signal.SIGALRM, hung)
+    signal.alarm(300)
+    try:
+        for attempt in range(15):
+            plan = {f"p{n}.md": Output(None, functools.partial(_large_page, n)) for n in range(40)}
+            plan[f"p{5 + 2 * attempt}.md"] = Output(None, broken)
+            with pytest.raises(DigestError):
+                memo.outputs(tmp_path / "pages", plan, parallel_from=4)
+    finally:
+        signal.alarm(0)
+        signal.signal(signal.SIGALRM, before)
     memo.close()
 
 

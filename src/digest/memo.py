@@ -401,17 +401,22 @@ class Memo:
         made: dict[str, bytes] = {}
         pieces = [todo[start : start + 4] for start in range(0, len(todo), 4)]
         _FORKED_WORK = (self, planned)
+        fork = multiprocessing.get_context("fork")
+        pool = ProcessPoolExecutor(os.cpu_count(), mp_context=fork, initializer=_enter_worker)
         try:
-            with multiprocessing.get_context("fork").Pool(os.cpu_count(), initializer=_enter_worker) as pool:
-                for files, results, used, ran in pool.imap_unordered(_produce_piece, pieces):
-                    made.update(files)
-                    for kind, name, value in results:
-                        self._put(kind, "disk", name, value)
-                    for kind, names in used.items():
-                        self.used.setdefault(kind, set()).update(names)
-                    for kind, count in ran.items():
-                        self.ran[kind] = self.ran.get(kind, 0) + count
+            for files, results, used, ran in pool.map(_produce_piece, pieces):
+                made.update(files)
+                for kind, name, value in results:
+                    self._put(kind, "disk", name, value)
+                for kind, names in used.items():
+                    self.used.setdefault(kind, set()).update(names)
+                for kind, count in ran.items():
+                    self.ran[kind] = self.ran.get(kind, 0) + count
         finally:
+            # Never `multiprocessing.Pool`: on an error it kills its workers, and one killed while sending
+            # its result holds the results' lock for ever (a build hung on a template error that way).
+            # Here the pieces not started are cancelled and the running ones end before the error is raised.
+            pool.shutdown(wait=True, cancel_futures=True)
             _FORKED_WORK = None
         return made
 
