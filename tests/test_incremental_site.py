@@ -11,7 +11,6 @@ incremental build on top of an incremental build. The theme's name comes last: i
 
 from __future__ import annotations
 
-import hashlib
 import re
 import shutil
 from collections.abc import Callable
@@ -27,7 +26,7 @@ from digest.project import Project
 from digest.publish import mkdocs as mkdocs_module
 from digest.publish.incremental import private_output
 from digest.publish.mkdocs import run_mkdocs
-from digest.publish.search import _pages
+from digest.publish.search import _page_digest, _pages
 from digest.slice.gather import gather
 
 SENTENCE = "新增一段，用于检验增量重建。"
@@ -214,8 +213,5 @@ def test_a_full_mkdocs_run_hands_the_index_every_page_as_it_renders_it(
     site = clean_mkdocs(project, tmp_path)
     pages = dict(_pages(site))
     assert sorted(seen["early"]) == sorted(pages)
-    assert all(
-        seen["early"][rel][0] == hashlib.blake2b(Path(path).read_bytes(), digest_size=20).hexdigest()
-        for rel, path in pages.items()
-    )
+    assert all(seen["early"][rel][0] == _page_digest(Path(path).read_bytes()) for rel, path in pages.items())
     assert seen["counts"]["pages read early"] == len(pages) and "pages parsed" not in seen["counts"]

@@ -814,11 +814,14 @@ def _spread(function: Callable[..., R], calls: list[tuple[Any, ...]]) -> list[R]
     cores = os.cpu_count() or 1
     if len(calls) < SPREAD_FROM or cores < 2:
         return [function(*call) for call in calls]
-    with (
-        _main_left_out(),
-        ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("spawn")) as pool,
-    ):
+    with _main_left_out(), _spawned_workers() as pool:
         return list(pool.map(function, *zip(*calls, strict=True), chunksize=max(1, len(calls) // (cores * 8))))
+
+
+def _spawned_workers() -> ProcessPoolExecutor:
+    """A worker a core, started afresh (spawned), not forked: see `_spread`. Start them, or submit to them,
+    inside `_main_left_out`."""
+    return ProcessPoolExecutor(max_workers=os.cpu_count() or 1, mp_context=multiprocessing.get_context("spawn"))
 
 
 @contextlib.contextmanager
@@ -889,8 +892,7 @@ class EarlyReader:
     def _send(self, batches: int) -> None:
         with _main_left_out():  # workers are started as batches are sent
             if self._pool is None:
-                cores = os.cpu_count() or 1
-                self._pool = ProcessPoolExecutor(max_workers=cores, mp_context=multiprocessing.get_context("spawn"))
+                self._pool = _spawned_workers()
             while self._waiting and batches > 0:
                 self._sent.append(self._pool.submit(_read_pages, self._waiting.pop(0)))
                 batches -= 1
